@@ -1,0 +1,279 @@
+"""The learner's library: the banks in the database and the queries the screens need.
+
+A Library owns the app's one engine. Every method opens its own short session, so a Library
+can be shared by the GUI thread and background jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from csapp import paths
+from csapp.core import db
+from csapp.core.models import AnswerRecord, Bank, Case, Question, WrongBookEntry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class BankSummary:
+    id: int
+    name: str
+    builtin: bool
+    questions: int
+    cases: int
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class LibrarySummary:
+    banks: list[BankSummary]
+    answered: int
+    answered_correct: int
+    wrong_open: int
+
+    @property
+    def questions(self) -> int:
+        return sum(b.questions for b in self.banks)
+
+    @property
+    def cases(self) -> int:
+        return sum(b.cases for b in self.banks)
+
+    @property
+    def by_type(self) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for b in self.banks:
+            total.update(b.by_type)
+        return dict(total)
+
+
+@dataclass(slots=True)
+class Reading:
+    chapter_no: int
+    position: int
+    percent: float
+    done: bool
+
+
+@dataclass(slots=True)
+class CaseRow:
+    id: int
+    bank: str
+    title: str
+    chapter: str
+    chapter_no: int | None
+    questions: int
+    material: str
+
+
+@dataclass(slots=True)
+class ChapterStats:
+    chapter: str
+    chapter_no: int | None
+    questions: int
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
+def _chapter_key(chapter_no: int | None, chapter: str) -> tuple[int, str]:
+    return (chapter_no if chapter_no is not None else 10_000, chapter)
+
+
+@dataclass(slots=True)
+class WrongRow:
+    question_id: int
+    stem: str
+    qtype: str
+    chapter: str
+    wrong_count: int
+    correct_streak: int
+    note: str
+
+
+class Library:
+    """The banks and the learner's history; the one object the screens and the CLI query."""
+
+    def __init__(self, engine: Engine, data_dir: Path) -> None:
+        self.engine = engine
+        self.data_dir = data_dir
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def summary(self) -> LibrarySummary:
+        with self.session() as s:
+            banks = s.exec(select(Bank).order_by(Bank.builtin.desc(), Bank.name)).scalars().all()
+            counts: dict[int, Counter[str]] = {b.id: Counter() for b in banks}
+            for bank_id, qtype, n in s.exec(
+                select(Question.bank_id, Question.qtype, func.count()).group_by(
+                    Question.bank_id, Question.qtype
+                )
+            ):
+                counts[bank_id][qtype] = n
+            cases = dict(s.exec(select(Case.bank_id, func.count()).group_by(Case.bank_id)).all())
+            answered, correct = s.exec(
+                select(func.count(), func.coalesce(func.sum(AnswerRecord.correct), 0))
+            ).one()
+            wrong_open = s.exec(
+                select(func.count()).where(WrongBookEntry.mastered_at.is_(None))
+            ).one()[0]
+        return LibrarySummary(
+            banks=[
+                BankSummary(
+                    id=b.id,
+                    name=b.name,
+                    builtin=b.builtin,
+                    questions=sum(counts[b.id].values()),
+                    cases=cases.get(b.id, 0),
+                    by_type=dict(counts[b.id]),
+                )
+                for b in banks
+            ],
+            answered=answered,
+            answered_correct=int(correct),
+            wrong_open=wrong_open,
+        )
+
+    def reading(self) -> dict[int, Reading]:
+        from csapp.core.models import ReadingProgress
+
+        with self.session() as s:
+            rows = s.execute(select(ReadingProgress)).scalars().all()
+        return {r.chapter_no: Reading(r.chapter_no, r.position, r.percent, r.done) for r in rows}
+
+    def save_reading(self, chapter_no: int, position: int, percent: float) -> Reading:
+        """Remember where the learner is; reaching the end marks the chapter done for good."""
+        from csapp.core.models import ReadingProgress, now
+
+        percent = max(0.0, min(100.0, percent))
+        with self.session() as s, s.begin():
+            row = s.get(ReadingProgress, chapter_no)
+            if row is None:
+                row = ReadingProgress(chapter_no=chapter_no)
+                s.add(row)
+            row.position = position
+            row.percent = max(row.percent, percent)
+            row.done = row.done or percent >= 99.0
+            row.updated_at = now()
+            return Reading(chapter_no, row.position, row.percent, row.done)
+
+    def counts_by_chapter(self) -> list[tuple[str, int | None, dict[str, int]]]:
+        """(chapter label, chapter number, {type: count}) over all banks, in chapter order."""
+        table: dict[tuple[str, int | None], Counter[str]] = {}
+        with self.session() as s:
+            for chapter, no, qtype, n in s.execute(
+                select(Question.chapter, Question.chapter_no, Question.qtype, func.count())
+                .where(Question.case_id.is_(None))
+                .group_by(Question.chapter, Question.chapter_no, Question.qtype)
+            ):
+                table.setdefault((chapter, no), Counter())[qtype] += n
+        ordered = sorted(table.items(), key=lambda kv: _chapter_key(kv[0][1], kv[0][0]))
+        return [(chapter, no, dict(counts)) for (chapter, no), counts in ordered]
+
+    def cases(self) -> list[CaseRow]:
+        with self.session() as s:
+            n_questions = (
+                select(func.count())
+                .where(Question.case_id == Case.id)
+                .correlate(Case)
+                .scalar_subquery()
+            )
+            rows = s.execute(
+                select(Case, Bank.name, n_questions).join(Bank, Bank.id == Case.bank_id)
+            ).all()
+        result = [
+            CaseRow(c.id, bank, c.title, c.chapter, c.chapter_no, n, c.material)
+            for c, bank, n in rows
+        ]
+        result.sort(key=lambda r: (*_chapter_key(r.chapter_no, r.chapter), r.title))
+        return result
+
+    def chapter_stats(self) -> list[ChapterStats]:
+        """Questions, answers and correct answers per chapter (latest answers all count)."""
+        with self.session() as s:
+            totals = dict(
+                ((chapter, no), n)
+                for chapter, no, n in s.execute(
+                    select(Question.chapter, Question.chapter_no, func.count()).group_by(
+                        Question.chapter, Question.chapter_no
+                    )
+                )
+            )
+            answered = {
+                (chapter, no): (n, int(ok or 0))
+                for chapter, no, n, ok in s.execute(
+                    select(
+                        Question.chapter,
+                        Question.chapter_no,
+                        func.count(AnswerRecord.id),
+                        func.sum(AnswerRecord.correct),
+                    )
+                    .join(AnswerRecord, AnswerRecord.question_id == Question.id)
+                    .group_by(Question.chapter, Question.chapter_no)
+                )
+            }
+        stats = [
+            ChapterStats(chapter, no, n, *answered.get((chapter, no), (0, 0)))
+            for (chapter, no), n in totals.items()
+        ]
+        stats.sort(key=lambda st: _chapter_key(st.chapter_no, st.chapter))
+        return stats
+
+    def wrong_book(self) -> list[WrongRow]:
+        """Open 错题本 entries, most-missed first."""
+        with self.session() as s:
+            rows = s.execute(
+                select(WrongBookEntry, Question.stem, Question.qtype, Question.chapter)
+                .join(Question, Question.id == WrongBookEntry.question_id)
+                .where(WrongBookEntry.mastered_at.is_(None))
+                .order_by(WrongBookEntry.wrong_count.desc(), WrongBookEntry.last_wrong_at.desc())
+            ).all()
+        return [
+            WrongRow(e.question_id, stem, qtype, chapter, e.wrong_count, e.correct_streak, e.note)
+            for e, stem, qtype, chapter in rows
+        ]
+
+
+def open_library(data_dir: Path) -> Library:
+    """Open (creating or migrating) the database in ``data_dir`` and make today's backup.
+
+    Raises db.CorruptDatabase for a damaged file: the caller decides, with the user, whether
+    to restore a backup (see ``recover``).
+    """
+    db_file = paths.db_path(data_dir)
+    backups = paths.backups_dir(data_dir)
+    engine = db.open_database(db_file, backups)
+    try:
+        db.daily_backup(db_file, backups)
+    except OSError:
+        log.exception("daily backup failed")  # never stops the learner from working
+    return Library(engine, data_dir)
+
+
+def recover(data_dir: Path, use_backup: bool) -> Path:
+    """Move the damaged database aside, then restore the newest backup or start fresh.
+
+    Returns where the damaged file now lies.
+    """
+    db_file = paths.db_path(data_dir)
+    moved = db.quarantine(db_file)
+    if use_backup:
+        backups = db.list_backups(paths.backups_dir(data_dir))
+        if backups:
+            db.restore_backup(backups[0], db_file)
+    return moved

@@ -1,0 +1,3 @@
+from csapp.app import main
+
+raise SystemExit(main())
