@@ -86,6 +86,9 @@ def run_gui(args) -> int:  # args: argparse.Namespace
     else:
         window.restore_geometry(default_size=args.size)
     window.first_painted.connect(lambda: _timing("first-paint"))
+    # The database layer is opened only once the window is on screen: its imports would
+    # otherwise hold the GIL while Qt tries to paint.
+    window.first_painted.connect(lambda: ctx.start(interactive=interactive))
     window.show()
     ctx.library_ready.connect(lambda: _timing("library-ready"))
     window.home_ready.connect(lambda: _timing("home-ready"))
@@ -95,7 +98,6 @@ def run_gui(args) -> int:  # args: argparse.Namespace
 
         job = ScreenshotJob(window, ctx, args.screenshot, args.page)
         job.start()
-    ctx.open_library(interactive=interactive)
     status = app.exec()
     ctx.close()
     lock.unlock()

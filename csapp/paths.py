@@ -8,7 +8,6 @@ USB stick for portable use.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 APP_NAME = "csapp"
@@ -45,6 +44,8 @@ def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> Path:
 
 def prepare_data_dir(path: Path) -> Path:
     """Create the folder if needed and prove it is writable before anything is opened in it."""
+    import tempfile
+
     try:
         path.mkdir(parents=True, exist_ok=True)
     except PermissionError as exc:

@@ -53,6 +53,7 @@ def check_health(path: Path) -> None:
         return
     try:
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        con.text_factory = lambda raw: raw.decode("utf-8", "replace")  # reports quote bad bytes
         try:
             rows = con.execute("PRAGMA quick_check(1)").fetchall()
         finally:
@@ -61,6 +62,8 @@ def check_health(path: Path) -> None:
         if "locked" in str(exc):
             raise DatabaseProblem("数据文件正被其他程序占用，请关闭该程序后再试。") from exc
         raise CorruptDatabase(f"数据文件已损坏，无法读取（{exc}）。") from exc
+    except UnicodeDecodeError as exc:  # SQLite's own error text quoted the damaged bytes
+        raise CorruptDatabase("数据文件已损坏，无法读取。") from exc
     if rows != [("ok",)]:
         raise CorruptDatabase(f"数据文件已损坏（完整性检查：{rows[0][0]}）。")
 

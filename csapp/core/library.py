@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -18,41 +18,9 @@ from sqlmodel import Session
 from csapp import paths
 from csapp.core import db
 from csapp.core.models import AnswerRecord, Bank, Case, Question, WrongBookEntry
+from csapp.core.summary import LibrarySummary, summarize
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class BankSummary:
-    id: int
-    name: str
-    builtin: bool
-    questions: int
-    cases: int
-    by_type: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class LibrarySummary:
-    banks: list[BankSummary]
-    answered: int
-    answered_correct: int
-    wrong_open: int
-
-    @property
-    def questions(self) -> int:
-        return sum(b.questions for b in self.banks)
-
-    @property
-    def cases(self) -> int:
-        return sum(b.cases for b in self.banks)
-
-    @property
-    def by_type(self) -> dict[str, int]:
-        total: Counter[str] = Counter()
-        for b in self.banks:
-            total.update(b.by_type)
-        return dict(total)
 
 
 @dataclass(slots=True)
@@ -116,38 +84,8 @@ class Library:
         self.engine.dispose()
 
     def summary(self) -> LibrarySummary:
-        with self.session() as s:
-            banks = s.exec(select(Bank).order_by(Bank.builtin.desc(), Bank.name)).scalars().all()
-            counts: dict[int, Counter[str]] = {b.id: Counter() for b in banks}
-            for bank_id, qtype, n in s.exec(
-                select(Question.bank_id, Question.qtype, func.count()).group_by(
-                    Question.bank_id, Question.qtype
-                )
-            ):
-                counts[bank_id][qtype] = n
-            cases = dict(s.exec(select(Case.bank_id, func.count()).group_by(Case.bank_id)).all())
-            answered, correct = s.exec(
-                select(func.count(), func.coalesce(func.sum(AnswerRecord.correct), 0))
-            ).one()
-            wrong_open = s.exec(
-                select(func.count()).where(WrongBookEntry.mastered_at.is_(None))
-            ).one()[0]
-        return LibrarySummary(
-            banks=[
-                BankSummary(
-                    id=b.id,
-                    name=b.name,
-                    builtin=b.builtin,
-                    questions=sum(counts[b.id].values()),
-                    cases=cases.get(b.id, 0),
-                    by_type=dict(counts[b.id]),
-                )
-                for b in banks
-            ],
-            answered=answered,
-            answered_correct=int(correct),
-            wrong_open=wrong_open,
-        )
+        with self.engine.connect() as conn:
+            return summarize(conn.connection.dbapi_connection)
 
     def reading(self) -> dict[int, Reading]:
         from csapp.core.models import ReadingProgress

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 
 class AppContext(QObject):
+    summary_ready = Signal(object)  # LibrarySummary, before the full library is open
     library_ready = Signal()
     library_changed = Signal()  # banks, answers or progress changed: refresh what you show
     library_failed = Signal(str)
@@ -35,6 +36,24 @@ class AppContext(QObject):
         self.settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
         self.library: Library | None = None
         self._interactive = True
+
+    def start(self, interactive: bool = True) -> None:
+        """Show the figures first (plain SQLite), then open the full library behind them."""
+        from csapp import paths
+        from csapp.core.db import SCHEMA_VERSION
+        from csapp.core.summary import quick_summary
+
+        def shown(summary: object) -> None:
+            if summary is not None and self.library is None:
+                self.summary_ready.emit(summary)
+            self.open_library(interactive)
+
+        run_task(
+            lambda: quick_summary(paths.db_path(self.data_dir), SCHEMA_VERSION),
+            on_done=shown,
+            on_error=lambda _exc: self.open_library(interactive),
+            name="quick-summary",
+        )
 
     def open_library(self, interactive: bool = True) -> None:
         self._interactive = interactive

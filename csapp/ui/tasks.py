@@ -7,11 +7,11 @@ A job is a callable returning either a value or a generator that yields progress
 
 from __future__ import annotations
 
-import inspect
 import logging
 import threading
 import time
 from collections.abc import Callable
+from types import GeneratorType
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
@@ -64,7 +64,7 @@ class Task(QObject):
     def _run(self) -> None:
         try:
             result = self._job()
-            if inspect.isgenerator(result):
+            if isinstance(result, GeneratorType):
                 result = self._drive(result)
                 if result is _CANCELLED:
                     self._cancelled.emit()

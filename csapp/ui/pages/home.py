@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from csapp.core.course import chapters
-from csapp.core.questions import TYPE_ORDER
 from csapp.ui.context import AppContext
 from csapp.ui.widgets.common import PageHeader, button, card, label, page_layout
+
+if TYPE_CHECKING:
+    from csapp.core.summary import LibrarySummary
 
 WEEKDAYS = "一二三四五六日"
 
@@ -81,6 +84,7 @@ class HomePage(QWidget):
 
         self._next_chapter = 1
         self._update_reading_button()
+        ctx.summary_ready.connect(self.show_summary)
         ctx.library_ready.connect(self.refresh)
         ctx.library_changed.connect(self.refresh)
         ctx.library_failed.connect(self._failed)
@@ -94,20 +98,18 @@ class HomePage(QWidget):
         self.next_hint.setText(message)
 
     def refresh(self) -> None:
-        library = self.ctx.library
-        if library is None:
-            return
-        summary = library.summary()
-        reading = library.reading()
+        if self.ctx.library is not None:
+            self.show_summary(self.ctx.library.summary())
+
+    def show_summary(self, summary: LibrarySummary) -> None:
         course = chapters()
 
         value, detail = self._figures["questions"]
         value.setText(f"{summary.questions}")
         detail.setText(f"道题，{len(summary.banks)} 个题库，{summary.cases} 个案例")
 
-        done = sum(1 for r in reading.values() if r.done)
         value, detail = self._figures["chapters"]
-        value.setText(f"{done}/{len(course)}")
+        value.setText(f"{len(summary.chapters_done)}/{len(course)}")
         detail.setText("章已读完")
 
         value, detail = self._figures["answered"]
@@ -122,9 +124,9 @@ class HomePage(QWidget):
         value.setText(f"{summary.wrong_open}")
         detail.setText("道待复习" if summary.wrong_open else "道，答错的题会自动收进这里")
 
-        unread = [c for c in course if not reading.get(c.no) or not reading[c.no].done]
+        unread = [c for c in course if c.no not in summary.chapters_done]
         self._next_chapter = unread[0].no if unread else course[0].no
-        self._update_reading_button(started=bool(reading))
+        self._update_reading_button(started=summary.reading_started)
         if not summary.questions:
             self.next_hint.setText("资料库里还没有题目。可以先读教材，或导入一份题库。")
         elif unread:
@@ -148,6 +150,8 @@ class HomePage(QWidget):
         self.open_chapter_requested.emit(self._next_chapter, "")
 
     def _fill_types(self, by_type: dict[str, int]) -> None:
+        from csapp.core.questions import TYPE_ORDER
+
         while self.types_grid.count():
             item = self.types_grid.takeAt(0)
             if item.widget():

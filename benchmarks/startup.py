@@ -1,0 +1,101 @@
+"""Cold start of csapp against a bare PySide6 window, alternated in one run.
+
+    uv run python benchmarks/startup.py [--runs 7]
+
+Both programs run offscreen as fresh processes with the same interpreter. Times are wall
+clock from just before the process is spawned to the mark it prints: the bare window's first
+paint; csapp's first paint and the moment the home page shows the library's real figures.
+Peak RSS is the process's ru_maxrss (it exits right after the home page is ready, so this is
+the idle footprint). The data folder is made once before timing (the first start, which loads
+the built-in bank, is reported on its own line).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv)
+w = QLabel("hello")
+class F(QObject):
+    def eventFilter(self, o, e):
+        if e.type() == QEvent.Type.Paint:
+            print(f"csapp-timing first-paint {time.time():.6f}", flush=True)
+            QTimer.singleShot(0, app.quit)
+            w.removeEventFilter(self)
+        return False
+f = F(); w.installEventFilter(f); w.resize(1366, 768); w.show()
+app.exec()
+"""
+
+
+def _spawn(cmd: list[str], env: dict[str, str]) -> tuple[dict[str, float], float]:
+    """Like _run, but reaps the child itself so ru_maxrss is that child's alone."""
+    start = time.time()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()}")
+    marks = {}
+    for line in out.decode().splitlines():
+        if line.startswith("csapp-timing "):
+            _tag, event, stamp = line.split()
+            marks.setdefault(event, float(stamp) - start)  # the first time it happened
+    return marks, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CSAPP_TIMING": "1"}
+    data = Path(tempfile.mkdtemp(prefix="csapp-bench-"))
+    shot = data / "shot.png"
+    app_cmd = [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data / "d")]
+    app_cmd += ["--screenshot", str(shot)]
+    bare_cmd = [sys.executable, "-c", BARE]
+
+    first, first_rss = _spawn(app_cmd, env)
+    bare_t, paint_t, home_t, rss = [], [], [], []
+    for _ in range(args.runs):
+        marks, _ = _spawn(bare_cmd, env)
+        bare_t.append(marks["first-paint"])
+        marks, peak = _spawn(app_cmd, env)
+        paint_t.append(marks["first-paint"])
+        home_t.append(marks["home-ready"])
+        rss.append(peak)
+
+    bare = statistics.median(bare_t)
+    rows = [
+        ("bare PySide6 window, first paint", bare, None),
+        ("csapp, first painted window", statistics.median(paint_t), max(rss)),
+        ("csapp, home page with real figures", statistics.median(home_t), max(rss)),
+        ("csapp, very first start (new data folder)", first["home-ready"], first_rss),
+    ]
+    print(f"runs: {args.runs} alternated, medians; machine: {os.cpu_count()} cores")
+    print(f"{'what':44} {'seconds':>8} {'× bare':>7} {'peak RSS MB':>12}")
+    for name, seconds, peak in rows:
+        ratio = seconds / bare
+        peak_text = f"{peak:12.0f}" if peak else f"{'':12}"
+        print(f"{name:44} {seconds:8.3f} {ratio:7.2f} {peak_text}")
+    print("targets: first paint ≤ 1.30× bare; home ready ≤ 3.00× bare; peak RSS ≤ 150 MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The switchboard as a learner uses it: navigation, real figures, zoom, geometry, errors."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from csapp.ui.pages import PAGES
+
+
+def _add_bank(library, questions: int = 3) -> None:
+    from csapp.core.models import Bank, Question
+
+    with library.session() as s, s.begin():
+        bank = Bank(name="我的题库")
+        s.add(bank)
+        s.flush()
+        for i in range(questions):
+            s.add(
+                Question(
+                    bank_id=bank.id,
+                    qtype="单选题",
+                    stem=f"第{i}题",
+                    options=["甲", "乙"],
+                    answer="A",
+                    chapter="第1章 客户服务概述",
+                    chapter_no=1,
+                    fingerprint=f"fp{i}",
+                )
+            )
+
+
+def test_clicking_every_navigation_entry_shows_its_page(qtbot, open_window):
+    window = open_window()
+    for row, spec in enumerate(PAGES):
+        index = window.nav.model().index(row, 0)
+        rect = window.nav.visualRect(index)
+        qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert window.current_page_key() == spec.key
+        assert window.stack.currentWidget().isVisible()
+
+
+def test_keyboard_shortcuts_switch_pages(qtbot, open_window):
+    window = open_window()
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "banks"
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "home"
+
+
+def test_home_page_shows_what_the_library_really_holds(qtbot, open_window, data_dir):
+    from csapp.core.library import open_library
+
+    lib = open_library(data_dir)
+    _add_bank(lib, questions=3)
+    lib.close()
+    window = open_window()
+    home = window.page("home")
+    texts = [w.text() for w in home.findChildren(QLabel)]
+    assert "3" in texts
+    assert any("1 个题库" in t for t in texts)
+    assert any(t == "0/10" for t in texts)
+
+
+def test_home_page_updates_when_the_library_changes(qtbot, open_window):
+    window = open_window()
+    home = window.page("home")
+    value = home._figures["questions"][0]
+    assert value.text() == "0"
+    _add_bank(window.ctx.library, questions=2)
+    window.ctx.notify_changed()
+    assert value.text() == "2"
+
+
+def test_home_next_step_opens_the_first_unread_chapter(qtbot, open_window):
+    window = open_window()
+    home = window.page("home")
+    assert "第1章" in home.read_button.text()
+    qtbot.mouseClick(home.read_button, Qt.MouseButton.LeftButton)
+    assert window.current_page_key() == "study"
+
+
+def test_zoom_changes_the_body_text_size_and_is_remembered(qtbot, open_window):
+    from csapp.ui import theme
+
+    window = open_window()
+    before = QApplication.font().pixelSize()
+    qtbot.keyClick(window, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.font().pixelSize() == before + 1
+    assert theme.font_px(window.ctx.settings) == before + 1
+    qtbot.keyClick(window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.font().pixelSize() == theme.BASE_PX
+
+
+def test_window_geometry_is_remembered(qtbot, open_window):
+    # The offscreen screen is small, so stay within it: Qt clamps restored geometry to the screen.
+    window = open_window(size=(1000, 660))
+    window.close()
+    again = open_window()
+    again.restore_geometry(default_size=(1366, 768))
+    assert (again.width(), again.height()) == (1000, 660)
+
+
+def test_unhandled_exception_shows_a_sentence_with_the_log_path(qtbot, data_dir, monkeypatch):
+    from csapp.logs import setup_logging
+    from csapp.ui.errors import install_exception_hook
+
+    log_file = setup_logging(data_dir)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: shown.append(a[2]))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_exception_hook(log_file, interactive=True)
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())
+    assert len(shown) == 1
+    assert str(log_file) in shown[0]
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "ZeroDivisionError" in log_file.read_text(encoding="utf-8")
+
+
+def test_dark_theme_applies_dark_palette(qtbot, data_dir):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QPalette
+
+    from csapp.ui import theme
+
+    settings = QSettings(str(data_dir / "w.ini"), QSettings.Format.IniFormat)
+    theme.apply(QApplication.instance(), settings, override="dark")
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 60
+    theme.apply(QApplication.instance(), settings, override="light")
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 200
