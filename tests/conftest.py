@@ -26,7 +26,7 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def library(data_dir: Path):
     from csapp.core.library import open_library
 
-    lib = open_library(data_dir)
+    lib = open_library(data_dir, builtin=False)
     yield lib
     lib.close()
 

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from csapp import paths
 from csapp.core import db
+from csapp.core.importing import ImportOutcome
 from csapp.core.models import AnswerRecord, Bank, Case, Question, WrongBookEntry
 from csapp.core.summary import LibrarySummary, summarize
 
@@ -187,7 +188,38 @@ class Library:
         ]
 
 
-def open_library(data_dir: Path) -> Library:
+def sync_builtin_bank(library: Library) -> ImportOutcome | None:
+    """Load the built-in course bank, or bring it up to date; None when it was current.
+
+    Questions are matched by fingerprint, so a corrected key keeps the learner's history.
+    """
+    from csapp.core import course_bank
+    from csapp.core.importing import import_drafts, run
+
+    digest = course_bank.sources_digest()
+    with library.session() as s:
+        current = s.execute(
+            select(Bank.source_digest).where(Bank.name == course_bank.BANK_NAME)
+        ).scalar()
+    if current == digest:
+        return None
+    questions, cases = course_bank.load_sources()
+    outcome = run(
+        import_drafts(
+            library.engine,
+            course_bank.BANK_NAME,
+            questions,
+            cases,
+            source_file="resources/course/bank",
+            builtin=True,
+            source_digest=digest,
+        )
+    )
+    log.info("built-in bank synced: %s", outcome)
+    return outcome
+
+
+def open_library(data_dir: Path, builtin: bool = True) -> Library:
     """Open (creating or migrating) the database in ``data_dir`` and make today's backup.
 
     Raises db.CorruptDatabase for a damaged file: the caller decides, with the user, whether
@@ -200,7 +232,10 @@ def open_library(data_dir: Path) -> Library:
         db.daily_backup(db_file, backups)
     except OSError:
         log.exception("daily backup failed")  # never stops the learner from working
-    return Library(engine, data_dir)
+    library = Library(engine, data_dir)
+    if builtin:
+        sync_builtin_bank(library)
+    return library
 
 
 def recover(data_dir: Path, use_backup: bool) -> Path:

@@ -185,6 +185,7 @@ QPushButton:disabled {{ color: {c.muted}; }}
 QTableView, QTreeView, QListView, QTextBrowser, QPlainTextEdit, QTextEdit {{
     background: {c.surface}; border: 1px solid {c.border}; border-radius: 6px;
 }}
+QListView::item {{ padding: {round(px * 0.35)}px {pad}px; }}
 QHeaderView::section {{
     background: {c.alt_surface}; border: none; border-bottom: 1px solid {c.border};
     padding: {round(px * 0.4)}px {pad}px; font-weight: 600;

@@ -19,10 +19,11 @@ def test_help_and_version():
     assert version.stdout.strip() == f"csapp {__version__}"
 
 
-def test_banks_on_an_empty_library(data_dir):
+def test_banks_lists_the_built_in_course_bank(data_dir):
     result = run_main("banks")
-    assert result.returncode == 0
-    assert "还没有题库" in result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "客户服务管理（内置）" in result.stdout
+    assert "单选题" in result.stdout
     assert paths.db_path(data_dir).exists()
 
 

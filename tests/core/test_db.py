@@ -114,18 +114,18 @@ def test_database_from_a_newer_app_is_not_touched(data_dir):
     con.close()
     before = path.read_bytes()
     with pytest.raises(db.DatabaseTooNew, match="更新版本"):
-        open_library(data_dir)
+        open_library(data_dir, builtin=False)
     assert path.read_bytes() == before
 
 
 def test_garbage_file_is_reported_as_corrupt(data_dir):
     paths.db_path(data_dir).write_bytes(b"this is not a database" * 100)
     with pytest.raises(db.CorruptDatabase, match="损坏"):
-        open_library(data_dir)
+        open_library(data_dir, builtin=False)
 
 
 def test_damaged_pages_are_found(data_dir):
-    lib = open_library(data_dir)
+    lib = open_library(data_dir, builtin=False)
     lib.close()
     path = paths.db_path(data_dir)
     con = sqlite3.connect(path)
@@ -141,7 +141,7 @@ def test_damaged_pages_are_found(data_dir):
 
 
 def test_recover_moves_the_damaged_file_aside_and_restores_the_latest_backup(data_dir):
-    lib = open_library(data_dir)  # makes today's backup
+    lib = open_library(data_dir, builtin=False)  # makes today's backup
     lib.save_reading(3, 120, 40.0)
     lib.close()
     backups = paths.backups_dir(data_dir)
@@ -152,7 +152,7 @@ def test_recover_moves_the_damaged_file_aside_and_restores_the_latest_backup(dat
     moved = recover(data_dir, use_backup=True)
 
     assert moved.read_bytes() == b"garbage" * 1000  # never deleted
-    lib = open_library(data_dir)
+    lib = open_library(data_dir, builtin=False)
     assert lib.reading() == {}
     lib.close()
     assert newest.exists()
@@ -162,7 +162,7 @@ def test_recover_fresh_start_keeps_the_damaged_file(data_dir):
     paths.db_path(data_dir).write_bytes(b"garbage")
     moved = recover(data_dir, use_backup=False)
     assert moved.exists()
-    lib = open_library(data_dir)
+    lib = open_library(data_dir, builtin=False)
     assert lib.summary().banks == []
     lib.close()
 

@@ -39,6 +39,8 @@ class StudyPage(QWidget):
         self.model = QStandardItemModel(self.list)
         self.list.setModel(self.model)
         self.list.setMinimumWidth(220)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter.addWidget(self.list)
 
         right = QWidget()
@@ -136,6 +138,7 @@ class StudyPage(QWidget):
             if block.blockFormat().headingLevel() and block.text().startswith(f"{anchor} "):
                 rect = doc.documentLayout().blockBoundingRect(block)
                 self.reader.verticalScrollBar().setValue(int(rect.top()))
+                self.toc.setCurrentIndex(max(0, self.toc.findData(anchor)))
                 return True
             block = block.next()
         return False

@@ -1,0 +1,126 @@
+"""The built-in bank's sources (resources/course/bank/*.toml) as drafts.
+
+The TOML files are what authors edit; ``question_banks/客户服务管理.xlsx`` is written from these
+drafts by the exporter, and the app loads that workbook through the importer like any
+trainer's file. See docs/course_authoring.md for the format.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from csapp.core.course import chapters
+from csapp.core.questions import CaseDraft, KeyPoint, QuestionDraft, QuestionType
+from csapp.paths import COURSE_DIR
+
+BANK_NAME = "客户服务管理"
+DEFAULT_SCORES = {
+    QuestionType.SINGLE: 1.0,
+    QuestionType.MULTI: 2.0,
+    QuestionType.JUDGE: 1.0,
+    QuestionType.FILL: 1.0,
+    QuestionType.TERM: 3.0,
+    QuestionType.SHORT: 5.0,
+    QuestionType.ESSAY: 15.0,
+}
+
+
+def parse_keywords(text: str) -> list[list[str]]:
+    """``客户满意|顾客满意、期望`` → ``[["客户满意", "顾客满意"], ["期望"]]``."""
+    groups = []
+    for group in re.split(r"[、,，]", text):
+        alternatives = [a.strip() for a in group.split("|") if a.strip()]
+        if alternatives:
+            groups.append(alternatives)
+    return groups
+
+
+def _points(raw: list[dict]) -> list[KeyPoint]:
+    return [
+        KeyPoint(
+            text=str(p["text"]).strip(),
+            marks=float(p["marks"]),
+            keywords=parse_keywords(str(p.get("keywords", ""))),
+        )
+        for p in raw
+    ]
+
+
+def reference_answer(points: list[KeyPoint]) -> str:
+    """The answer column a trainer would write: numbered points with their marks."""
+    return "\n".join(f"{i}. {p.text}（{p.marks:g}分）" for i, p in enumerate(points, 1))
+
+
+def _question(raw: dict, chapter_label: str, source: str) -> QuestionDraft:
+    qtype = QuestionType(raw["type"])
+    points = _points(raw.get("points", []))
+    answer = reference_answer(points) if points else str(raw.get("answer", "")).strip()
+    return QuestionDraft(
+        qtype=qtype,
+        stem=str(raw["stem"]).strip(),
+        options=[str(o).strip() for o in raw.get("options", [])],
+        answer=answer,
+        explanation=str(raw.get("explanation", "")).strip(),
+        chapter=chapter_label,
+        knowledge_point=str(raw.get("knowledge_point", "")).strip(),
+        difficulty=str(raw.get("difficulty", "")).strip(),
+        cognitive_level=str(raw.get("level", "")).strip(),
+        score=float(raw.get("score", DEFAULT_SCORES.get(qtype, 1.0))),
+        key_points=points,
+        source=source,
+    )
+
+
+def load_sources(course_dir: Path = COURSE_DIR) -> tuple[list[QuestionDraft], list[CaseDraft]]:
+    """Every question and case of the built-in course, in chapter order."""
+    labels = {c.no: c.label for c in chapters(course_dir)}
+    questions: list[QuestionDraft] = []
+    for no, label in labels.items():
+        path = course_dir / "bank" / f"ch{no:02d}.toml"
+        if not path.exists():
+            continue
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        for i, raw in enumerate(data.get("question", []), 1):
+            questions.append(_question(raw, label, f"{path.name}#{i}"))
+    cases: list[CaseDraft] = []
+    path = course_dir / "bank" / "cases.toml"
+    if path.exists():
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        for raw in data.get("case", []):
+            label = labels.get(int(raw["chapter"]), "")
+            case = CaseDraft(
+                title=str(raw["title"]).strip(),
+                material=str(raw["material"]).strip(),
+                chapter=label,
+            )
+            for q in raw.get("question", []):
+                points = _points(q.get("points", []))
+                case.questions.append(
+                    QuestionDraft(
+                        qtype=QuestionType.CASE,
+                        stem=str(q["stem"]).strip(),
+                        answer=reference_answer(points),
+                        chapter=label,
+                        score=float(q["score"]),
+                        key_points=points,
+                        case_title=case.title,
+                    )
+                )
+            cases.append(case)
+    return questions, cases
+
+
+def sources_digest(course_dir: Path = COURSE_DIR) -> str:
+    """Changes whenever any bank source changes, so an unchanged course is not re-imported."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    for path in sorted((course_dir / "bank").glob("*.toml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update((course_dir / "index.toml").read_bytes())
+    return digest.hexdigest()
