@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import logging
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csapp import paths
+
+if TYPE_CHECKING:
+    from logging.handlers import RotatingFileHandler
 
 LOG_NAME = "csapp.log"
 _handler: RotatingFileHandler | None = None
 
 
+def log_path(data_dir: Path) -> Path:
+    return paths.logs_dir(data_dir) / LOG_NAME
+
+
 def setup_logging(data_dir: Path, level: int = logging.INFO) -> Path:
     """Log to ``<data>/logs/csapp.log`` (1 MB × 3); safe to call more than once."""
     global _handler
+    from logging.handlers import RotatingFileHandler  # pulls in socket/pickle: not at start-up
+
     log_dir = paths.logs_dir(data_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / LOG_NAME

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from csapp.paths import COURSE_DIR
 
 _SECTION = re.compile(r"^(#{2,3})\s+(\d+(?:\.\d+)+)\s+(.+?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Chapter:
+class Chapter(NamedTuple):
     no: int
     title: str
     path: Path
@@ -32,8 +30,7 @@ class Chapter:
         return self.path.read_text(encoding="utf-8")
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     anchor: str  # "1.2" — stable, used by knowledge points and links
     title: str  # "客户服务的特点"
     level: int  # 2 for ##, 3 for ###
@@ -45,6 +42,8 @@ class Section:
 
 @cache
 def chapters(course_dir: Path = COURSE_DIR) -> tuple[Chapter, ...]:
+    import tomllib
+
     with open(course_dir / "index.toml", "rb") as fh:
         data = tomllib.load(fh)
     return tuple(

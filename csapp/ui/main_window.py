@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
@@ -72,7 +72,10 @@ class MainWindow(QMainWindow):
             lambda current, _prev: self.show_page(current.data(Qt.ItemDataRole.UserRole))
         )
         self._install_shortcuts()
-        self.show_page("home")
+        # The first frame is the shell; the home page is built right after it is on screen.
+        with QSignalBlocker(self.nav.selectionModel()):
+            self.nav.setCurrentIndex(self._nav_model.index(0, 0))
+        self.first_painted.connect(self._build_first_page)
         self.installEventFilter(self)
 
     # -- pages -------------------------------------------------------------------------
@@ -96,6 +99,10 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentIndex(self._nav_model.index(row, 0))
         self.page_shown.emit(key)
         return page
+
+    def _build_first_page(self) -> None:
+        if self.stack.count() == 0:
+            self.show_page(PAGE_KEYS[self.nav.currentIndex().row()])
 
     def current_page_key(self) -> str:
         return self.stack.currentWidget().objectName().removeprefix("page_")
@@ -147,5 +154,5 @@ class MainWindow(QMainWindow):
         if not self._painted and obj is self and event.type() == QEvent.Type.Paint:
             self._painted = True
             self.removeEventFilter(self)
-            self.first_painted.emit()
+            QTimer.singleShot(0, self.first_painted.emit)  # after this paint has reached the screen
         return super().eventFilter(obj, event)

@@ -7,7 +7,7 @@ sheet is derived from it so zoom scales the whole window, not just paragraphs.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
@@ -24,8 +24,7 @@ else:
     FAMILIES = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", "DejaVu Sans"]
 
 
-@dataclass(frozen=True)
-class Colors:
+class Colors(NamedTuple):
     window: str
     surface: str
     alt_surface: str
@@ -100,7 +99,10 @@ def apply(app: QApplication, settings: QSettings, override: str | None = None) -
     global _current
     choice = override or str(settings.value("view/theme", "auto"))
     _current = DARK if _wants_dark(app, choice) else LIGHT
-    app.setStyle("Fusion")
+    if app.property("csapp_styled") is None:
+        if app.style().name() != "fusion":
+            app.setStyle("Fusion")
+        app.setProperty("csapp_styled", True)
     app.setPalette(_palette(_current))
     px = font_px(settings)
     font = QFont()

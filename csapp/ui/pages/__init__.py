@@ -6,8 +6,7 @@ Pages are imported and built on first visit, so start-up pays only for the home 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -15,8 +14,7 @@ if TYPE_CHECKING:
     from csapp.ui.context import AppContext
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):
     key: str
     title: str
     target: str  # "module:Class" under csapp.ui.pages

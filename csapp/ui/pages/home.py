@@ -83,7 +83,7 @@ class HomePage(QWidget):
         layout.addStretch()
 
         self._next_chapter = 1
-        self._update_reading_button()
+        self.read_button.setVisible(False)  # labelled once the library says what was read
         ctx.summary_ready.connect(self.show_summary)
         ctx.library_ready.connect(self.refresh)
         ctx.library_changed.connect(self.refresh)
@@ -145,6 +145,7 @@ class HomePage(QWidget):
             return
         verb = "继续阅读" if started else "开始阅读"
         self.read_button.setText(f"{verb}：{chapter.label}")
+        self.read_button.setVisible(True)
 
     def _read_next(self) -> None:
         self.open_chapter_requested.emit(self._next_chapter, "")
