@@ -124,3 +124,19 @@ def sources_digest(course_dir: Path = COURSE_DIR) -> str:
         digest.update(path.read_bytes())
     digest.update((course_dir / "index.toml").read_bytes())
     return digest.hexdigest()
+
+
+def build_workbook(path: Path | None = None, course_dir: Path = COURSE_DIR) -> Path:
+    """Write the built-in workbook from the TOML sources (run after editing them).
+
+    The app loads the built-in bank from this workbook through the ordinary reader, so what a
+    learner studies is exactly what a trainer's import of the same file would give.
+    """
+    from csapp.core.bankio import export_workbook
+    from csapp.paths import BUILTIN_BANK
+
+    target = Path(path) if path is not None else BUILTIN_BANK
+    target.parent.mkdir(parents=True, exist_ok=True)
+    questions, cases = load_sources(course_dir)
+    export_workbook(target, questions, cases)
+    return target

@@ -8,7 +8,7 @@ keyed by question id) survive the correction.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -18,7 +18,8 @@ from csapp.core.course import chapter_number
 from csapp.core.models import Bank, Case, Question, now
 from csapp.core.questions import CaseDraft, QuestionDraft
 
-CHUNK = 2000
+CHUNK = 1000
+PROGRESS_EVERY = 500
 # Columns that a corrected file may change without making it another question.
 _MUTABLE = (
     "answer",
@@ -70,7 +71,10 @@ def _row(
         "difficulty": draft.difficulty,
         "cognitive_level": draft.cognitive_level,
         "score": draft.score,
-        "key_points": [asdict(p) for p in draft.key_points],
+        "key_points": [
+            {"text": p.text, "marks": p.marks, "keywords": [list(g) for g in p.keywords]}
+            for p in draft.key_points
+        ],
         "tags": list(draft.tags),
         "source": draft.source,
         "case_id": case_id,
@@ -139,63 +143,76 @@ def import_drafts(
     questions = list(questions)
     cases = list(cases)
     table = Question.__table__
+    total = max(1, len(questions) + sum(len(c.questions) for c in cases))
     with engine.begin() as conn:
         bank_id = _bank(conn, bank_name, source_file, builtin, source_digest)
         out = ImportOutcome(bank_id, bank_name)
         case_ids = _cases(conn, bank_id, cases, out)
         yield 0.05
 
-        rows = [_row(q, bank_id, i) for i, q in enumerate(questions)]
-        base = len(rows)
-        for case, case_id in zip(cases, case_ids, strict=True):
-            for q in case.questions:
-                rows.append(_row(q, bank_id, base + len(rows), (case_id, case.chapter)))
-
+        # What the bank holds already, read in slices so progress keeps coming.
         columns = [table.c.id, table.c.fingerprint, *(table.c[c] for c in _MUTABLE)]
-        existing = {
-            r[1]: r for r in conn.execute(select(*columns).where(table.c.bank_id == bank_id))
-        }
-        yield 0.15
+        existing = {}
+        result = conn.execute(select(*columns).where(table.c.bank_id == bank_id))
+        for part in result.partitions(CHUNK):
+            for r in part:
+                existing[r[1]] = r
+            yield 0.05
+        yield 0.1
 
-        new, changed, seen = [], [], set()
-        for row in rows:
-            fp = row["fingerprint"]
-            if fp in seen:
-                continue  # the same question twice in one file counts once
-            seen.add(fp)
-            old = existing.get(fp)
-            if old is None:
-                new.append(row)
-            elif tuple(old[2:]) != tuple(row[c] for c in _MUTABLE):
-                changed.append(
-                    {"qid": old[0], **{f"v_{c}": row[c] for c in _MUTABLE}, "now": now()}
-                )
-            else:
-                out.unchanged += 1
+        def rows():
+            for i, q in enumerate(questions):
+                yield _row(q, bank_id, i)
+            base = len(questions)
+            n = base
+            for case, case_id in zip(cases, case_ids, strict=True):
+                for q in case.questions:
+                    yield _row(q, bank_id, base + n, (case_id, case.chapter))
+                    n += 1
 
-        work = max(1, len(new) + len(changed))
-        done = 0
-        for start in range(0, len(new), CHUNK):
-            chunk = new[start : start + CHUNK]
-            conn.execute(insert(table), chunk)
-            done += len(chunk)
-            yield 0.15 + 0.85 * done / work
-        if changed:
-            stmt = (
-                update(table)
-                .where(table.c.id == bindparam("qid"))
-                .values(
-                    **{c: bindparam(f"v_{c}") for c in _MUTABLE},
-                    updated_at=bindparam("now"),
-                )
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("qid"))
+            .values(
+                **{c: bindparam(f"v_{c}") for c in _MUTABLE},
+                updated_at=bindparam("now"),
             )
-            for start in range(0, len(changed), CHUNK):
-                chunk = changed[start : start + CHUNK]
-                conn.execute(stmt, chunk)
-                done += len(chunk)
-                yield 0.15 + 0.85 * done / work
-        out.added = len(new)
-        out.updated = len(changed)
+        )
+        # Rows are built, matched and written one slice at a time: memory stays flat and the
+        # progress bar moves every PROGRESS_EVERY questions.
+        new: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for k, row in enumerate(rows(), 1):
+            fp = row["fingerprint"]
+            if fp not in seen:  # the same question twice in one file counts once
+                seen.add(fp)
+                old = existing.get(fp)
+                if old is None:
+                    new.append(row)
+                elif tuple(old[2:]) != tuple(row[c] for c in _MUTABLE):
+                    changed.append(
+                        {"qid": old[0], **{f"v_{c}": row[c] for c in _MUTABLE}, "now": now()}
+                    )
+                else:
+                    out.unchanged += 1
+            if len(new) >= CHUNK:
+                conn.execute(insert(table), new)
+                out.added += len(new)
+                new = []
+            if len(changed) >= CHUNK:
+                conn.execute(stmt, changed)
+                out.updated += len(changed)
+                changed = []
+            if k % PROGRESS_EVERY == 0:
+                yield 0.1 + 0.9 * k / total
+        if new:
+            conn.execute(insert(table), new)
+            out.added += len(new)
+        if changed:
+            conn.execute(stmt, changed)
+            out.updated += len(changed)
+        yield 1.0
     return out
 
 

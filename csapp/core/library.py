@@ -188,29 +188,45 @@ class Library:
         ]
 
 
-def sync_builtin_bank(library: Library) -> ImportOutcome | None:
-    """Load the built-in course bank, or bring it up to date; None when it was current.
+def sync_builtin_bank(library: Library, path: Path | None = None) -> ImportOutcome | None:
+    """Load the built-in course bank from its workbook, or bring it up to date; None if current.
 
-    Questions are matched by fingerprint, so a corrected key keeps the learner's history.
+    The workbook (``question_banks/客户服务管理.xlsx``) goes through the same reader as any
+    trainer's file. Its sha1 is remembered, so an unchanged file is not read again; a changed
+    one is matched by fingerprint, so a corrected key keeps the learner's history.
     """
+    import hashlib
+
     from csapp.core import course_bank
+    from csapp.core.bankio import BankReadError, read_bank
     from csapp.core.importing import import_drafts, run
 
-    digest = course_bank.sources_digest()
+    workbook = Path(path) if path is not None else paths.BUILTIN_BANK
+    try:
+        digest = hashlib.sha1(workbook.read_bytes()).hexdigest()
+    except OSError:
+        log.warning("built-in bank %s is missing; the library starts without it", workbook)
+        return None
     with library.session() as s:
         current = s.execute(
             select(Bank.source_digest).where(Bank.name == course_bank.BANK_NAME)
         ).scalar()
     if current == digest:
         return None
-    questions, cases = course_bank.load_sources()
+    try:
+        result = read_bank(workbook)
+    except BankReadError as exc:
+        log.error("built-in bank %s cannot be read: %s", workbook, exc)
+        return None
+    if result.report.errors or result.report.warnings:
+        log.warning("built-in bank report: %s", result.report.to_json())
     outcome = run(
         import_drafts(
             library.engine,
             course_bank.BANK_NAME,
-            questions,
-            cases,
-            source_file="resources/course/bank",
+            result.questions,
+            result.cases,
+            source_file=f"{paths.QUESTION_BANKS.name}/{workbook.name}",
             builtin=True,
             source_digest=digest,
         )

@@ -231,3 +231,31 @@ def test_problem_rows_from_text_and_many_sheets(tmp_path):
     assert [c.value for c in ws[1]] == ["原行号", "题目", "问题说明"]
     write_problem_rows(tmp_path / "none.xlsx", [])
     assert openpyxl.load_workbook(tmp_path / "none.xlsx").sheetnames == ["需要修改的行"]
+
+
+def test_one_point_subjective_answers_round_trip(tmp_path):
+    """A reference answer with a single numbered point must not read back as ``1. …``."""
+    drafts = [
+        QuestionDraft(
+            qtype=T.TERM,
+            stem="名词解释：服务补救",
+            answer="1. 服务失误后企业为挽回客户而采取的及时行动（3分）",
+            score=3,
+            key_points=[KeyPoint("服务失误后企业为挽回客户而采取的及时行动", 3, [["服务失误"]])],
+        ),
+        QuestionDraft(
+            qtype=T.CASE,
+            stem="分析其补救做法。",
+            answer="1. 主动（5分）",
+            score=5,
+            key_points=[KeyPoint("主动", 5, [["主动", "及时"]])],
+            case_title="延误",
+        ),
+    ]
+    case = CaseDraft(title="延误", material="航班延误两小时。", questions=[drafts.pop()])
+    out = tmp_path / "one.xlsx"
+    export_workbook(out, drafts, [case])
+    again = read_bank(out)
+    assert again.report.errors == []
+    assert [_key(q) for q in again.questions] == [_key(q) for q in drafts]
+    assert [_case_key(c) for c in again.cases] == [_case_key(c) for c in [case]]
