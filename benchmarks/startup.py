@@ -6,9 +6,9 @@ Both programs run offscreen as fresh processes with the same interpreter. Times 
 clock from just before the process is spawned to the mark it prints: the bare window's and
 csapp's first paint (both taken in the event-loop turn after the first paint event), and the
 moment csapp's home page shows the library's real figures.
-Peak RSS is the process's ru_maxrss (it exits right after the home page is ready, so this is
-the idle footprint). The data folder is made once before timing (the first start, which loads
-the built-in bank, is reported on its own line).
+Peak RSS at idle is the app's own ru_maxrss when it goes idle (library open, pages refreshed);
+the peak at exit adds rendering and encoding the screenshot. The data folder is made once
+before timing (the first start, which loads the built-in bank, is reported on its own line).
 """
 
 from __future__ import annotations
@@ -54,11 +54,13 @@ def _spawn(cmd: list[str], env: dict[str, str]) -> tuple[dict[str, float], float
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()}")
-    marks = {}
+    marks: dict[str, float] = {}
     for line in out.decode().splitlines():
         if line.startswith("csapp-timing "):
-            _tag, event, stamp = line.split()
+            _tag, event, stamp, *peak = line.split()
             marks.setdefault(event, float(stamp) - start)  # the first time it happened
+            if peak:
+                marks.setdefault(f"{event}-rss", int(peak[0]) / 1024)
     return marks, usage.ru_maxrss / 1024
 
 
@@ -74,30 +76,31 @@ def main() -> None:
     app_cmd += ["--screenshot", str(shot)]
     bare_cmd = [sys.executable, "-c", BARE]
 
-    first, first_rss = _spawn(app_cmd, env)
-    bare_t, paint_t, home_t, rss = [], [], [], []
+    first, _ = _spawn(app_cmd, env)
+    bare_t, paint_t, home_t, idle_rss, exit_rss = [], [], [], [], []
     for _ in range(args.runs):
         marks, _ = _spawn(bare_cmd, env)
         bare_t.append(marks["first-paint"])
         marks, peak = _spawn(app_cmd, env)
         paint_t.append(marks["first-paint"])
         home_t.append(marks["home-ready"])
-        rss.append(peak)
+        idle_rss.append(marks["idle-rss"])
+        exit_rss.append(peak)
 
     bare = statistics.median(bare_t)
     rows = [
-        ("bare PySide6 window, first paint", bare, None),
-        ("csapp, first painted window", statistics.median(paint_t), max(rss)),
-        ("csapp, home page with real figures", statistics.median(home_t), max(rss)),
-        ("csapp, very first start (new data folder)", first["home-ready"], first_rss),
+        ("bare PySide6 window, first paint", bare),
+        ("csapp, first painted window", statistics.median(paint_t)),
+        ("csapp, home page with real figures", statistics.median(home_t)),
+        ("csapp, very first start (new data folder)", first["home-ready"]),
     ]
     print(f"runs: {args.runs} alternated, medians; machine: {os.cpu_count()} cores")
-    print(f"{'what':44} {'seconds':>8} {'× bare':>7} {'peak RSS MB':>12}")
-    for name, seconds, peak in rows:
-        ratio = seconds / bare
-        peak_text = f"{peak:12.0f}" if peak else f"{'':12}"
-        print(f"{name:44} {seconds:8.3f} {ratio:7.2f} {peak_text}")
-    print("targets: first paint ≤ 1.30× bare; home ready ≤ 3.00× bare; peak RSS ≤ 150 MB")
+    print(f"{'what':44} {'seconds':>8} {'× bare':>7}")
+    for name, seconds in rows:
+        print(f"{name:44} {seconds:8.3f} {seconds / bare:7.2f}")
+    print(f"{'peak RSS at idle (library open), max of runs':44} {max(idle_rss):8.0f} MB")
+    print(f"{'peak RSS at exit (after rendering the PNG)':44} {max(exit_rss):8.0f} MB")
+    print("targets: first paint ≤ 1.30× bare; home ready ≤ 3.00× bare; peak RSS at idle ≤ 150 MB")
 
 
 if __name__ == "__main__":

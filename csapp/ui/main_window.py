@@ -115,9 +115,21 @@ class MainWindow(QMainWindow):
             page.open_chapter_requested.connect(self._open_chapter)
         if key == "home":
             page.ready.connect(self.home_ready)
+        if hasattr(page, "practice_requested"):
+            page.practice_requested.connect(self._start_practice)
+        if hasattr(page, "exam_resume_requested"):
+            page.exam_resume_requested.connect(self._resume_exam)
 
     def _open_chapter(self, chapter_no: int, anchor: str) -> None:
         self.show_page("study").open_chapter(chapter_no, anchor)
+
+    def _resume_exam(self, session_id: int) -> None:
+        """Go on with an unfinished mock exam where its clock stopped."""
+        self.show_page("exam").resume(session_id)
+
+    def _start_practice(self, request: dict) -> None:
+        """A page asked for a practice session (练习本章, 错题再练, 今日复习, resume, …)."""
+        self.show_page("practice").start(request)
 
     # -- window ------------------------------------------------------------------------
 

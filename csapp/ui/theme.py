@@ -159,6 +159,7 @@ def _stylesheet(c: Colors, px: int) -> str:
     h2 = round(px * 1.2)
     figure = round(px * 2.0)
     pad = round(px * 0.6)
+    ind = round(px * 0.95)  # check and radio indicators: visible on dark surfaces too
     return f"""
 QWidget {{ font-size: {px}px; }}
 QWidget#side {{ background: {c.surface}; border-right: 1px solid {c.border}; }}
@@ -184,6 +185,9 @@ QPushButton[primary="true"] {{
     background: {c.accent}; color: {c.accent_text}; border-color: {c.accent}; font-weight: 600;
 }}
 QPushButton:disabled {{ color: {c.muted}; }}
+QPushButton[primary="true"]:disabled {{
+    background: {c.alt_surface}; border-color: {c.border}; color: {c.muted};
+}}
 QTableView, QTreeView, QListView, QTextBrowser, QPlainTextEdit, QTextEdit {{
     background: {c.surface}; border: 1px solid {c.border}; border-radius: 6px;
 }}
@@ -193,5 +197,17 @@ QHeaderView::section {{
     padding: {round(px * 0.4)}px {pad}px; font-weight: 600;
 }}
 QScrollArea {{ border: none; background: transparent; }}
+QRadioButton::indicator, QCheckBox::indicator {{
+    width: {ind}px; height: {ind}px; border: 1px solid {c.muted}; background: {c.surface};
+}}
+QRadioButton::indicator {{ border-radius: {ind // 2 + 1}px; }}
+QCheckBox::indicator {{ border-radius: 3px; }}
+QRadioButton::indicator:checked {{
+    background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
+        stop:0 {c.accent}, stop:0.5 {c.accent}, stop:0.6 {c.surface}, stop:1 {c.surface});
+    border-color: {c.accent};
+}}
+QCheckBox::indicator:checked {{ background: {c.accent}; border-color: {c.accent}; }}
+QRadioButton::indicator:disabled, QCheckBox::indicator:disabled {{ border-color: {c.border}; }}
 QToolTip {{ padding: 4px 8px; }}
 """

@@ -137,3 +137,14 @@ def test_dark_theme_applies_dark_palette(qtbot, data_dir):
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 60
     theme.apply(QApplication.instance(), settings, override="light")
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 200
+
+
+def test_qt_dialog_buttons_speak_chinese(qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from csapp.app import _install_qt_translations
+
+    _install_qt_translations(QApplication.instance())
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    assert [b.text() for b in box.buttons()] == ["取消"]

@@ -21,6 +21,8 @@ WEEKDAYS = "一二三四五六日"
 class HomePage(QWidget):
     navigate_requested = Signal(str)
     open_chapter_requested = Signal(int, str)
+    exam_resume_requested = Signal(int)  # an unfinished mock exam's session id
+    practice_requested = Signal(dict)  # 今日复习, or resume an interrupted practice session
     ready = Signal()
 
     def __init__(self, ctx: AppContext) -> None:
@@ -34,6 +36,16 @@ class HomePage(QWidget):
                 f"{today.year}年{today.month}月{today.day}日 星期{WEEKDAYS[today.weekday()]}",
             )
         )
+        from csapp.ui.widgets.exam_resume import ExamResumeCard
+
+        self.exam_resume = ExamResumeCard(ctx)
+        self.exam_resume.resume_requested.connect(self.exam_resume_requested)
+        layout.addWidget(self.exam_resume)
+        from csapp.ui.widgets.study_today import StudyTodayCard
+
+        self.study_today = StudyTodayCard(ctx)
+        self.study_today.practice_requested.connect(self.practice_requested)
+        layout.addWidget(self.study_today)
 
         figures = QHBoxLayout()
         figures.setSpacing(14)
