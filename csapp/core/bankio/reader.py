@@ -6,6 +6,7 @@ import contextlib
 import gc
 import io
 import os
+import threading
 import warnings
 import zipfile
 import zlib
@@ -162,14 +163,13 @@ def _read_rows(ctx: ReadContext, sheet: str, rows: Iterable[list], total: int) -
 
 def _read_xlsx(path, ctx: ReadContext) -> Iterator[float]:
     guard_zip(path)
-    import openpyxl
-
+    yield 0.0
     errors = _library_errors()
     # openpyxl warns about features it drops (data-validation extensions, …): not our news.
     warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\..*)?")
     if True:
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            wb, fh = yield from _open_xlsx(path)
         except OSError:
             raise
         except errors as exc:
@@ -204,13 +204,103 @@ def _read_xlsx(path, ctx: ReadContext) -> Iterator[float]:
                     if not reader.feed(rowno, values):
                         break
                     if rowno % PROGRESS_EVERY == 0:
-                        yield min((done + min(rowno, est)) / total, 0.99)
+                        yield _after_open((done + min(rowno, est)) / total)
                 rows.close()
                 reader.finish()
                 done += est
-                yield min(done / total, 0.99)
+                yield _after_open(done / total)
         finally:
             wb.close()
+            fh.close()  # openpyxl leaves a file object it was given open
+
+
+OPEN_SHARE = 0.2  # of the progress bar: opening parses the shared strings before any row
+OPEN_POLL = 0.1  # seconds between progress reports while openpyxl opens the file
+
+
+def _after_open(fraction: float) -> float:
+    return min(OPEN_SHARE + (1 - OPEN_SHARE) * fraction, 0.99)
+
+
+class _CountingFile(io.RawIOBase):
+    """A file that remembers how far into it the zip reader has got: real progress while
+    openpyxl parses the shared-strings table (seconds on a big Excel or WPS file)."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        super().__init__()
+        self._fh = open(path, "rb")  # noqa: SIM115 (closed with the workbook)
+        self.read_bytes = 0
+        self.expected = max(_open_cost(self._fh), 1)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._fh.readinto(buffer)
+        self.read_bytes += n or 0
+        return n
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._fh.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._fh.tell()
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def _open_cost(fh) -> int:
+    """Bytes openpyxl reads to open a workbook: every part but the worksheets themselves."""
+    try:
+        with zipfile.ZipFile(fh) as archive:
+            cost = sum(
+                info.compress_size
+                for info in archive.infolist()
+                if not info.filename.startswith("xl/worksheets/")
+            )
+    except (zipfile.BadZipFile, OSError):
+        cost = 0
+    fh.seek(0)
+    return cost
+
+
+def _open_xlsx(path) -> Generator[float, None, tuple[object, _CountingFile]]:
+    """Open the workbook on a helper thread, reporting how much of the file has been read.
+
+    openpyxl is imported there too: the import alone takes a quarter of a second.
+    """
+    fh = _CountingFile(path)
+    box: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            import openpyxl
+
+            box["wb"] = openpyxl.load_workbook(
+                io.BufferedReader(fh), read_only=True, data_only=True, keep_links=False
+            )
+        except BaseException as exc:
+            box["exc"] = exc
+
+    worker = threading.Thread(target=work, name="open-xlsx", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(OPEN_POLL)
+            yield OPEN_SHARE * min(fh.read_bytes / fh.expected, 1.0)
+    except GeneratorExit:
+        worker.join()  # cancelled: let the open finish, then let go of the file
+        fh.close()
+        raise
+    if "exc" in box:
+        fh.close()
+        raise box["exc"]  # type: ignore[misc]
+    return box["wb"], fh
 
 
 def _xlsx_width(ws) -> int:
