@@ -23,6 +23,8 @@ def open_window(qtbot, data_dir: Path):
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)  # window shortcuts only fire in the active window
         with qtbot.waitSignal(ctx.library_ready, timeout=30_000):
             ctx.open_library(interactive=False)
         made.append(ctx)
