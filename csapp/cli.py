@@ -48,7 +48,7 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True, add_help: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="csapp",
         description="客户服务管理 学习与考试训练（自考 10421 / 客户服务管理师）",
         parents=[common],
+        add_help=add_help,
     )
     parser.add_argument("--version", action="version", version=f"csapp {__version__}")
     parser.add_argument(
@@ -72,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", metavar="WxH", type=_size, default=(1366, 768), help="窗口尺寸，默认 1366x768"
     )
     parser.add_argument("--theme", choices=("auto", "light", "dark"), default=None, help="配色")
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for cmd in COMMANDS.values():
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help, parents=[common])
@@ -80,8 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    _load_commands()
-    args = build_parser().parse_args(argv)
+    """Parse the command line; the subcommands are loaded only when one may be asked for.
+
+    Starting the app (no command) then skips importing and building a dozen subparsers.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    args, rest = build_parser(with_commands=False, add_help=False).parse_known_args(argv)
+    if rest:  # a command, -h/--help, or a mistake: the full parser answers all three
+        _load_commands()
+        args = build_parser().parse_args(argv)
     if not hasattr(args, "data_dir"):
         args.data_dir = None
     return args

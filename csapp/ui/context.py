@@ -11,9 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QMessageBox
-
-from csapp.ui.tasks import run_task
 
 if TYPE_CHECKING:
     from csapp.core.library import Library
@@ -42,6 +39,7 @@ class AppContext(QObject):
         from csapp import paths
         from csapp.core.db import SCHEMA_VERSION
         from csapp.core.summary import quick_summary
+        from csapp.ui.tasks import run_task
 
         def shown(summary: object) -> None:
             if summary is not None and self.library is None:
@@ -56,6 +54,8 @@ class AppContext(QObject):
         )
 
     def open_library(self, interactive: bool = True) -> None:
+        from csapp.ui.tasks import run_task
+
         self._interactive = interactive
         from csapp.core.library import open_library
 
@@ -72,6 +72,8 @@ class AppContext(QObject):
         self.library_ready.emit()
 
     def _open_failed(self, exc: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from csapp.core import db
         from csapp.core.errors import user_message
 
@@ -84,6 +86,8 @@ class AppContext(QObject):
             QMessageBox.critical(None, "无法打开资料库", message)
 
     def _offer_recovery(self, reason: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from csapp import paths
         from csapp.core import db
         from csapp.core.library import recover

@@ -71,11 +71,9 @@ class MainWindow(QMainWindow):
         self.nav.selectionModel().currentChanged.connect(
             lambda current, _prev: self.show_page(current.data(Qt.ItemDataRole.UserRole))
         )
-        self._install_shortcuts()
         # The first frame is the shell; the home page is built right after it is on screen.
         with QSignalBlocker(self.nav.selectionModel()):
             self.nav.setCurrentIndex(self._nav_model.index(0, 0))
-        self.first_painted.connect(self._build_first_page)
         self.installEventFilter(self)
 
     # -- pages -------------------------------------------------------------------------
@@ -100,7 +98,9 @@ class MainWindow(QMainWindow):
         self.page_shown.emit(key)
         return page
 
-    def _build_first_page(self) -> None:
+    def _after_first_paint(self) -> None:
+        self.first_painted.emit()
+        self._install_shortcuts()
         if self.stack.count() == 0:
             self.show_page(PAGE_KEYS[self.nav.currentIndex().row()])
 
@@ -166,5 +166,5 @@ class MainWindow(QMainWindow):
         if not self._painted and obj is self and event.type() == QEvent.Type.Paint:
             self._painted = True
             self.removeEventFilter(self)
-            QTimer.singleShot(0, self.first_painted.emit)  # after this paint has reached the screen
+            QTimer.singleShot(0, self._after_first_paint)  # once this paint has reached the screen
         return super().eventFilter(obj, event)
