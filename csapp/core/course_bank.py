@@ -12,19 +12,16 @@ import tomllib
 from pathlib import Path
 
 from csapp.core.course import chapters
-from csapp.core.questions import CaseDraft, KeyPoint, QuestionDraft, QuestionType
+from csapp.core.questions import (
+    DEFAULT_MARKS,
+    CaseDraft,
+    KeyPoint,
+    QuestionDraft,
+    QuestionType,
+)
 from csapp.paths import COURSE_DIR
 
 BANK_NAME = "客户服务管理"
-DEFAULT_SCORES = {
-    QuestionType.SINGLE: 1.0,
-    QuestionType.MULTI: 2.0,
-    QuestionType.JUDGE: 1.0,
-    QuestionType.FILL: 1.0,
-    QuestionType.TERM: 3.0,
-    QuestionType.SHORT: 5.0,
-    QuestionType.ESSAY: 15.0,
-}
 
 
 def parse_keywords(text: str) -> list[list[str]]:
@@ -67,7 +64,7 @@ def _question(raw: dict, chapter_label: str, source: str) -> QuestionDraft:
         knowledge_point=str(raw.get("knowledge_point", "")).strip(),
         difficulty=str(raw.get("difficulty", "")).strip(),
         cognitive_level=str(raw.get("level", "")).strip(),
-        score=float(raw.get("score", DEFAULT_SCORES.get(qtype, 1.0))),
+        score=float(raw.get("score", DEFAULT_MARKS.get(qtype, 1.0))),
         key_points=points,
         source=source,
     )

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection, Engine
 from csapp.core import review, wrongbook
 from csapp.core.models import AnswerRecord, Case, Question, StudySession
 from csapp.core.questions import (
+    DEFAULT_MARKS,
     FALSE_ANSWER,
     OBJECTIVE_TYPES,
     TRUE_ANSWER,
@@ -41,16 +42,6 @@ QUIZ_JUDGE = 5
 QUIZ_PASS = 60.0
 SUBJECTIVE_PASS = 0.6  # share of the 要点 marks that counts as "answered right"
 DEFAULT_COUNT = 20
-DEFAULT_SCORES = {
-    QuestionType.SINGLE: 1.0,
-    QuestionType.MULTI: 2.0,
-    QuestionType.JUDGE: 1.0,
-    QuestionType.FILL: 1.0,
-    QuestionType.TERM: 3.0,
-    QuestionType.SHORT: 5.0,
-    QuestionType.ESSAY: 15.0,
-    QuestionType.CASE: 15.0,
-}
 RESUMABLE_KINDS = ("practice", "quiz", "review")
 
 
@@ -273,7 +264,7 @@ def existing_ids(engine: Engine, ids: Sequence[int]) -> set[int]:
 
 def _default_score(qtype: str) -> float:
     try:
-        return DEFAULT_SCORES[QuestionType(qtype)]
+        return DEFAULT_MARKS[QuestionType(qtype)]
     except (ValueError, KeyError):
         return 1.0
 

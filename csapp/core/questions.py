@@ -40,6 +40,18 @@ SUBJECTIVE_TYPES = frozenset(set(QuestionType) - OBJECTIVE_TYPES)
 # Display order everywhere (reports, exam sections, statistics).
 TYPE_ORDER: tuple[QuestionType, ...] = tuple(QuestionType)
 
+# Marks of one question when a bank does not say: those of the 自考 10421 paper.
+DEFAULT_MARKS: dict[QuestionType, float] = {
+    QuestionType.SINGLE: 1.0,
+    QuestionType.MULTI: 2.0,
+    QuestionType.JUDGE: 1.0,
+    QuestionType.FILL: 1.0,
+    QuestionType.TERM: 3.0,
+    QuestionType.SHORT: 5.0,
+    QuestionType.ESSAY: 15.0,
+    QuestionType.CASE: 15.0,
+}
+
 DIFFICULTIES: tuple[str, ...] = ("易", "较易", "较难", "难")
 COGNITIVE_LEVELS: tuple[str, ...] = ("识记", "领会", "简单应用", "综合应用")
 

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from csapp.core.questions import (
+    DEFAULT_MARKS,
     FALSE_ANSWER,
     SUBJECTIVE_TYPES,
     TRUE_ANSWER,
@@ -47,7 +48,6 @@ from .vocab import (
 T = QuestionType
 
 # Marks shared by the key points when the file gives no 分值 (the 10421 paper's marks).
-DEFAULT_SCORES: dict[QuestionType, float] = {T.TERM: 3.0, T.SHORT: 5.0, T.ESSAY: 15.0, T.CASE: 15.0}
 
 CELL_CAP = 20_000
 DEFAULT_CASE_QUESTION = "请结合案例进行分析"
@@ -598,7 +598,7 @@ def build(raw: RawQuestion, ctx: ReadContext, force_type: QuestionType | None = 
         else:
             warnings.append((col("score"), f"分值“{_short(raw.score)}”不是正数，已忽略"))
     if qtype in SUBJECTIVE_TYPES and draft.answer:
-        total = draft.score if draft.score is not None else DEFAULT_SCORES[qtype]
+        total = draft.score if draft.score is not None else DEFAULT_MARKS[qtype]
         points, notes = key_points(draft.answer, total, raw.keywords)
         draft.key_points = points
         for note in notes:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from csapp.core.questions import (
+    DEFAULT_MARKS,
     DIFFICULTIES,
     SUBJECTIVE_TYPES,
     CaseDraft,
@@ -21,7 +22,7 @@ from csapp.core.questions import (
     QuestionType,
 )
 
-from .build import DEFAULT_CASE_QUESTION, DEFAULT_SCORES
+from .build import DEFAULT_CASE_QUESTION
 from .fields import LETTERS, key_points, render_keywords, render_points
 from .model import ProblemRow
 
@@ -133,7 +134,7 @@ def _subjective_cells(q: QuestionDraft) -> tuple[str, str]:
     if not points:
         return q.answer, ""
     kw = render_keywords_explicit(points)
-    total = q.score if q.score is not None else DEFAULT_SCORES.get(q.qtype, 5.0)
+    total = q.score if q.score is not None else DEFAULT_MARKS.get(q.qtype, 5.0)
     if q.answer:
         again, _ = key_points(q.answer, total, kw)
         if _same_points(again, points):

@@ -24,22 +24,11 @@ from PySide6.QtWidgets import (
 
 from csapp.core import exam
 from csapp.core.course import chapters
-from csapp.core.questions import DIFFICULTIES, TYPE_ORDER, QuestionType
+from csapp.core.questions import DEFAULT_MARKS, DIFFICULTIES, TYPE_ORDER, QuestionType
 from csapp.ui.widgets.common import label
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
-
-DEFAULT_MARKS = {
-    QuestionType.SINGLE: 1.0,
-    QuestionType.MULTI: 2.0,
-    QuestionType.JUDGE: 1.0,
-    QuestionType.FILL: 1.0,
-    QuestionType.TERM: 3.0,
-    QuestionType.SHORT: 5.0,
-    QuestionType.ESSAY: 15.0,
-    QuestionType.CASE: 15.0,
-}
 
 
 class _TypeRow:
