@@ -43,6 +43,7 @@ QUIZ_PASS = 60.0
 SUBJECTIVE_PASS = 0.6  # share of the 要点 marks that counts as "answered right"
 DEFAULT_COUNT = 20
 RESUMABLE_KINDS = ("practice", "quiz", "review")
+_SECTION_NO = re.compile(r"^\s*(\d+(?:\.\d+)+)")  # "4.1.2" at the start of a knowledge point
 
 
 class PracticeError(Exception):
@@ -185,7 +186,7 @@ class QuestionItem:
     @property
     def section_anchor(self) -> str:
         """``4.1.2`` from ``4.1.2 服务质量的五个维度``; empty when the point is not numbered."""
-        m = re.match(r"^\s*(\d+(?:\.\d+)+)", self.knowledge_point)
+        m = _SECTION_NO.match(self.knowledge_point)
         return m.group(1) if m else ""
 
     def display_answer(self) -> str:
@@ -305,6 +306,17 @@ def normalize_blank(text: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+def blank_hits(key: str, response: str) -> list[bool]:
+    """For each blank of a 填空 key (``|`` blanks, ``&&`` alternatives): was it filled right?"""
+    given = response.split("|")
+    hits = []
+    for i, blank in enumerate(key.split("|")):
+        alternatives = {normalize_blank(a) for a in blank.split("&&") if a.strip()}
+        answer = normalize_blank(given[i]) if i < len(given) else ""
+        hits.append(bool(answer) and answer in alternatives)
+    return hits
+
+
 def grade_objective(qtype: str, key: str, response: str, max_score: float = 1.0) -> Grade:
     """Grade a 单选/多选/判断/填空 answer against its canonical key.
 
@@ -312,15 +324,10 @@ def grade_objective(qtype: str, key: str, response: str, max_score: float = 1.0)
     counts as right only when every blank is.
     """
     if qtype == QuestionType.FILL:
-        blanks = key.split("|")
-        given = response.split("|")
-        hits = 0
-        for i, blank in enumerate(blanks):
-            alternatives = {normalize_blank(a) for a in blank.split("&&") if a.strip()}
-            answer = normalize_blank(given[i]) if i < len(given) else ""
-            hits += bool(answer) and answer in alternatives
-        fraction = hits / len(blanks) if blanks else 0.0
-        return Grade(hits == len(blanks), fraction, round(max_score * fraction, 2), max_score)
+        marks = blank_hits(key, response)
+        hits = sum(marks)
+        fraction = hits / len(marks)
+        return Grade(hits == len(marks), fraction, round(max_score * fraction, 2), max_score)
     if qtype == QuestionType.JUDGE:
         ok = normalize_judge(response) == normalize_judge(key) != ""
     else:
@@ -460,6 +467,19 @@ class PracticeSession:
             "touched": self.touched,
         }
 
+    def counts(self) -> tuple[int, int]:
+        """(answers right, answers that count): a 测验 counts every question, unanswered = wrong;
+        other modes count what was graded."""
+        graded = [a for a in self.answers.values() if a.graded]
+        correct = sum(1 for a in graded if a.correct)
+        return correct, len(self.ids) if self.mode == Mode.QUIZ else len(graded)
+
+    def result(self) -> QuizResult:
+        """The outcome of a finished session, as its result screen shows it."""
+        correct, total = self.counts()
+        score = self.score or 0
+        return QuizResult(float(score), correct, total, score >= QUIZ_PASS)
+
 
 @dataclass(slots=True)
 class SessionInfo:
@@ -517,14 +537,10 @@ def select_ids(
     rng = rng or random.Random()
     mode = spec.mode
     order = (Question.chapter_no, Question.bank_id, Question.position, Question.id)
+    if spec.question_ids:
+        present = existing_ids(engine, spec.question_ids)
+        return [i for i in spec.question_ids if i in present]
     with engine.connect() as conn:
-        if spec.question_ids:
-            present = set(
-                conn.execute(select(Question.id).where(Question.id.in_(spec.question_ids)))
-                .scalars()
-                .all()
-            )
-            return [i for i in spec.question_ids if i in present]
         if mode == Mode.WRONG:
             return [r.question_id for r in wrongbook.entries(engine)]
         if mode == Mode.FAVORITE:
@@ -712,15 +728,12 @@ def submit(
     previous = session.answers.get(item.id)
     if previous is not None and previous.graded and session.mode != Mode.QUIZ:
         return previous  # already recorded in this session; showing it again changes nothing
-    if session.mode == Mode.QUIZ:
-        spent = seconds + (previous.seconds if previous else 0.0)
-        answer = Answer(response=response, seconds=spent, graded=False)
-        session.answers[item.id] = answer
-        with engine.begin() as conn:
-            _patch_state(conn, session, moment, item.id)
-        return answer
-    if session.mode == Mode.MEMORIZE:
-        answer = Answer(response="", seconds=seconds, graded=False)
+    if session.mode in (Mode.QUIZ, Mode.MEMORIZE):  # kept ungraded: nothing recorded yet
+        if session.mode == Mode.QUIZ:
+            seconds += previous.seconds if previous else 0.0
+        else:
+            response = ""
+        answer = Answer(response=response, seconds=seconds, graded=False)
         session.answers[item.id] = answer
         with engine.begin() as conn:
             _patch_state(conn, session, moment, item.id)
@@ -770,10 +783,11 @@ def finish(engine: Engine, session: PracticeSession, now: datetime | None = None
     Unanswered 测验 questions count as wrong (and go to the 错题本), as in a real test.
     """
     moment = _now(now)
-    items = load_items(engine, session.ids)
+    grading = session.mode == Mode.QUIZ and not session.finished
+    items = load_items(engine, session.ids) if grading else {}
     leave_after, exam_date = _learner_settings(engine)
     with engine.begin() as conn:
-        if session.mode == Mode.QUIZ and not session.finished:
+        if grading:
             for qid in session.ids:
                 item = items.get(qid)
                 if item is None:
@@ -789,9 +803,7 @@ def finish(engine: Engine, session: PracticeSession, now: datetime | None = None
                 )
                 session.answers[qid] = answer
                 _record(conn, session.id, item, answer, moment, leave_after, exam_date, False)
-        graded = [a for a in session.answers.values() if a.graded]
-        correct = sum(1 for a in graded if a.correct)
-        base = len(session.ids) if session.mode == Mode.QUIZ else len(graded)
+        correct, base = session.counts()
         score = round(100.0 * correct / base) if base else None
         session.finished = True
         session.score = score
@@ -801,8 +813,7 @@ def finish(engine: Engine, session: PracticeSession, now: datetime | None = None
             .where(StudySession.__table__.c.id == session.id)
             .values(submitted_at=moment, score=score)
         )
-    total = len(session.ids) if session.mode == Mode.QUIZ else len(graded)
-    return QuizResult(float(score or 0), correct, total, (score or 0) >= QUIZ_PASS)
+    return session.result()
 
 
 def abandon(engine: Engine, session_id: int, now: datetime | None = None) -> None:
@@ -878,7 +889,7 @@ def section_counts(engine: Engine, chapter_no: int, anchors: Sequence[str]) -> d
         ).all()
     counts = dict.fromkeys(anchors, 0)
     for kp, n in points:
-        m = re.match(r"^\s*(\d+(?:\.\d+)+)", kp or "")
+        m = _SECTION_NO.match(kp or "")
         if not m:
             continue
         own = m.group(1)

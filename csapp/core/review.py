@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from csapp.core import settings
@@ -184,8 +184,6 @@ def replan(engine: Engine, exam_date: date | None, now: datetime | None = None) 
             if _utc(due) != new:
                 changes.append({"qid": qid, "new_due": new})
         if changes:
-            from sqlalchemy import bindparam
-
             stmt = (
                 update(_R)
                 .where(_R.c.question_id == bindparam("qid"))

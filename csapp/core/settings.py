@@ -45,19 +45,6 @@ def int_key(name: str, default: int, low: int, high: int) -> Key[int]:
     return Key(name, default, decode, int)
 
 
-def bool_key(name: str, default: bool) -> Key[bool]:
-    def decode(value: Any) -> bool:
-        if not isinstance(value, bool):
-            raise ValueError(value)
-        return value
-
-    return Key(name, default, decode, bool)
-
-
-def str_key(name: str, default: str = "") -> Key[str]:
-    return Key(name, default, str, str)
-
-
 def date_key(name: str) -> Key[date | None]:
     """A calendar date stored as ``YYYY-MM-DD``; None when unset."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import String, insert, select, type_coerce, update
+from sqlalchemy import String, func, insert, select, type_coerce, update
 from sqlalchemy.engine import Connection, Engine
 
 from csapp.core import settings
@@ -96,22 +96,8 @@ class Row:
     at: str  # last wrong (错题本) or added (收藏), as stored (UTC); only for ordering and display
 
 
-def _filters(flt: Filter | None) -> list:
-    if flt is None:
-        return []
-    conds = []
-    if flt.chapter_no is not None:
-        conds.append(_Q.c.chapter_no == flt.chapter_no)
-    if flt.qtype:
-        conds.append(_Q.c.qtype == flt.qtype)
-    if flt.text.strip():
-        needle = f"%{flt.text.strip()}%"
-        conds.append(_Q.c.stem.like(needle))
-    return conds
-
-
 def matches(row: Row, flt: Filter) -> bool:
-    """Whether a listed row passes ``flt`` (the same rules as the SQL filters)."""
+    """Whether a listed row passes ``flt``."""
     if flt.chapter_no is not None and row.chapter_no != flt.chapter_no:
         return False
     if flt.qtype and row.qtype != flt.qtype:
@@ -130,9 +116,6 @@ def apply_filter(rows: Sequence[Row], flt: Filter) -> list[Row]:
 
 def entries(engine: Engine, flt: Filter | None = None) -> list[Row]:
     """Open 错题本 entries, most-missed first, then the most recently missed."""
-    conds = [_W.c.mastered_at.is_(None), *_filters(flt)]
-    if flt is not None and flt.min_count > 1:
-        conds.append(_W.c.wrong_count >= flt.min_count)
     stmt = (
         select(
             _W.c.question_id,
@@ -147,11 +130,12 @@ def entries(engine: Engine, flt: Filter | None = None) -> list[Row]:
             type_coerce(_W.c.last_wrong_at, String),  # no datetime parsing for 10,000 rows
         )
         .join(_Q, _Q.c.id == _W.c.question_id)
-        .where(*conds)
+        .where(_W.c.mastered_at.is_(None))
         .order_by(_W.c.wrong_count.desc(), _W.c.last_wrong_at.desc())
     )
     with engine.connect() as conn:
-        return [Row(*r) for r in conn.execute(stmt).all()]
+        rows = [Row(*r) for r in conn.execute(stmt).all()]
+    return rows if flt is None else apply_filter(rows, flt)
 
 
 def favorites(engine: Engine, flt: Filter | None = None) -> list[Row]:
@@ -171,7 +155,6 @@ def favorites(engine: Engine, flt: Filter | None = None) -> list[Row]:
         )
         .join(_Q, _Q.c.id == _F.c.question_id)
         .outerjoin(_W, _W.c.question_id == _F.c.question_id)
-        .where(*_filters(flt))
         .order_by(_F.c.added_at.desc())
     )
     with engine.connect() as conn:
@@ -180,14 +163,10 @@ def favorites(engine: Engine, flt: Filter | None = None) -> list[Row]:
         r.wrong_count = r.wrong_count or 0
         r.correct_streak = r.correct_streak or 0
         r.note = r.note or ""
-    if flt is not None and flt.min_count > 1:
-        rows = [r for r in rows if r.wrong_count >= flt.min_count]
-    return rows
+    return rows if flt is None else apply_filter(rows, flt)
 
 
 def open_count(engine: Engine) -> int:
-    from sqlalchemy import func
-
     with engine.connect() as conn:
         return int(
             conn.execute(select(func.count()).where(_W.c.mastered_at.is_(None))).scalar_one()

@@ -87,7 +87,7 @@ def test_filters_by_chapter_type_count_and_words(library, bank):
     assert ids(wrongbook.Filter(min_count=2)) == [single5]
     assert ids(wrongbook.Filter(text="第五章")) == [single5]
     assert ids(wrongbook.Filter(chapter_no=5, qtype="判断题")) == []
-    # Filtering rows already loaded (what the screen does) gives the same answer as SQL.
+    # Filtering rows already loaded (what the screen does) gives the same answer as a query.
     everything = wrongbook.entries(engine)
     for flt in (
         wrongbook.Filter(chapter_no=4),

@@ -49,8 +49,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csapp.core import practice, review, wrongbook
+from csapp.core import practice, review, settings, wrongbook
 from csapp.core.course import chapters
+from csapp.core.exam_session import duration_text
 from csapp.core.practice import (
     Mode,
     PracticeError,
@@ -90,15 +91,22 @@ SHORT_TYPE = {
 }
 
 
-def _duration(seconds: float) -> str:
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} 秒"
-    minutes, sec = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} 分 {sec} 秒"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} 小时 {minutes} 分"
+def _form_grid() -> QGridLayout:
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(10)
+    grid.setVerticalSpacing(8)
+    return grid
+
+
+def _status_footer(box: QVBoxLayout, text: str) -> tuple[QLabel, QPushButton]:
+    """A card's last row: a status line (what the choice would give) and its start button."""
+    row = QHBoxLayout()
+    status = label("", "muted")
+    row.addWidget(status, 1)
+    start = button(text, primary=True)
+    row.addWidget(start)
+    box.addLayout(row)
+    return status, start
 
 
 class SheetModel(QAbstractListModel):
@@ -358,9 +366,7 @@ class Chooser(QWidget):
         # Random.
         random_frame, rbox = card()
         rbox.addWidget(label("随机练习", "h2"))
-        form = QGridLayout()
-        form.setHorizontalSpacing(10)
-        form.setVerticalSpacing(8)
+        form = _form_grid()
         form.addWidget(label("章节"), 0, 0)
         self.random_chapters = ChapterPicker()
         form.addWidget(self.random_chapters, 0, 1, 1, 4)
@@ -385,12 +391,7 @@ class Chooser(QWidget):
         self.count.setValue(20)
         form.addWidget(self.count, 4, 1, 1, 2)
         rbox.addLayout(form)
-        foot = QHBoxLayout()
-        self.random_status = label("", "muted")
-        foot.addWidget(self.random_status, 1)
-        self.random_button = button("开始随机练习", primary=True)
-        foot.addWidget(self.random_button)
-        rbox.addLayout(foot)
+        self.random_status, self.random_button = _status_footer(rbox, "开始随机练习")
         self.random_button.clicked.connect(self._random)
         grid.addWidget(random_frame, 0, 0)
 
@@ -398,9 +399,7 @@ class Chooser(QWidget):
         type_frame, tbox = card()
         tbox.addWidget(label("题型专项", "h2"))
         tbox.addWidget(label("集中练一种题型，最适合攻克多选题和简答题。", "muted", wrap=True))
-        tform = QGridLayout()
-        tform.setHorizontalSpacing(10)
-        tform.setVerticalSpacing(8)
+        tform = _form_grid()
         tform.addWidget(label("题型"), 0, 0)
         self.type_combo = QComboBox()
         for qtype in PRACTICE_TYPES:
@@ -412,12 +411,7 @@ class Chooser(QWidget):
         tform.setColumnStretch(1, 1)
         tbox.addLayout(tform)
         tbox.addStretch()
-        tfoot = QHBoxLayout()
-        self.type_status = label("", "muted")
-        tfoot.addWidget(self.type_status, 1)
-        self.type_button = button("开始专项练习", primary=True)
-        tfoot.addWidget(self.type_button)
-        tbox.addLayout(tfoot)
+        self.type_status, self.type_button = _status_footer(tbox, "开始专项练习")
         self.type_button.clicked.connect(self._by_type)
         grid.addWidget(type_frame, 0, 1)
 
@@ -504,13 +498,12 @@ class Chooser(QWidget):
             tile.setEnabled(total > 0)
 
     def random_spec(self) -> PracticeSpec:
+        diffs = tuple(d for d, b in self.diff_checks.items() if b.isChecked())
         return PracticeSpec(
             Mode.RANDOM,
             chapters=self.random_chapters.selected(),
             types=tuple(t for t, b in self.type_checks.items() if b.isChecked()),
-            difficulties=tuple(d for d, b in self.diff_checks.items() if b.isChecked())
-            if not all(b.isChecked() for b in self.diff_checks.values())
-            else (),
+            difficulties=() if len(diffs) == len(self.diff_checks) else diffs,  # all = no filter
             count=self.count.value(),
         )
 
@@ -546,8 +539,6 @@ class Chooser(QWidget):
         self.type_button.setEnabled(n > 0)
 
     def _update_review(self) -> None:
-        from csapp.core import settings
-
         if self.engine is None:
             return
         due = review.due_count(self.engine)
@@ -1088,7 +1079,7 @@ class PracticePage(QWidget):
         """Time spent looking at a 测验 question counts even when the choice did not change."""
         s = self.session
         item = self.view.item
-        if s is None or item is None or s.finished or s.mode not in (Mode.QUIZ,):
+        if s is None or item is None or s.finished or s.mode != Mode.QUIZ:
             return
         previous = s.answers.get(item.id)
         if previous is not None:
@@ -1121,8 +1112,6 @@ class PracticePage(QWidget):
         if s.finished:
             self._show_result()
             return
-        self._mark_seen()
-        self._save_quiz_time()
         if s.mode == Mode.QUIZ:
             self.finish()
             return
@@ -1185,7 +1174,7 @@ class PracticePage(QWidget):
             )
             if not self._ask("交卷", text, "交卷", "继续作答"):
                 return
-        self._result = practice.finish(self.engine, s)
+        practice.finish(self.engine, s)
         self.screen.sheet_model.set_session(s)  # every cell is graded now
         self._dirty = True
         self._show_result()
@@ -1198,27 +1187,23 @@ class PracticePage(QWidget):
         self._items.update(items)
         r = self.result
         r.title.setText(s.title)
-        graded = [a for a in s.answers.values() if a.graded]
-        correct = sum(1 for a in graded if a.correct)
         c = theme.colors()
         if s.mode == Mode.MEMORIZE:
             r.score.setText(f"{s.answered} 题")
             r.verdict.setText("背完了")
             r.verdict.setStyleSheet("")
             r.message.setText("背过一遍之后，用章节练习或章节测验检验一下记住了多少。")
-            r.detail.setText(f"用时 {_duration(s.seconds)}")
+            r.detail.setText(f"用时 {duration_text(s.seconds)}")
         else:
-            score = s.score if s.score is not None else 0
-            passed = score >= practice.QUIZ_PASS
-            r.score.setText(f"{score:g} 分")
-            r.verdict.setText("通过" if passed else "未通过")
-            r.verdict.setStyleSheet(f"color: {c.good if passed else c.bad};")
-            total = s.total if s.mode == Mode.QUIZ else len(graded)
-            result = practice.QuizResult(float(score), correct, total, passed)
+            result = s.result()
+            r.score.setText(f"{result.score:g} 分")
+            r.verdict.setText("通过" if result.passed else "未通过")
+            r.verdict.setStyleSheet(f"color: {c.good if result.passed else c.bad};")
             r.message.setText(result.message)
-            wrong = total - correct
+            wrong = result.total - result.correct
             extra = f"，{wrong} 道错题已收进错题本" if wrong else ""
-            r.detail.setText(f"答对 {correct} / {total} 题 · 用时 {_duration(s.seconds)}{extra}")
+            spent = duration_text(s.seconds)
+            r.detail.setText(f"答对 {result.correct} / {result.total} 题 · 用时 {spent}{extra}")
         rows = []
         for i, qid in enumerate(s.ids):
             item = items.get(qid)

@@ -56,7 +56,6 @@ LINE_HEIGHT = 165  # percent: generous spacing for Chinese body text
 SAVE_DELAY_MS = 800
 SEARCH_DELAY_MS = 250
 PRACTICE_SCHEME = "practice"
-_NUMBERED = re.compile(r"^(#{2,3})\s+(\d+(?:\.\d+)+)\s+(.+?)\s*$")
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -288,11 +287,11 @@ class StudyPage(QWidget):
         out = []
         for line in text.splitlines():
             out.append(line)
-            m = _NUMBERED.match(line)
-            if m and counts.get(m.group(2)):
-                n = counts[m.group(2)]
+            heading = sections(line)  # the line's numbered heading, if it is one
+            n = counts.get(heading[0].anchor) if heading else 0
+            if n:
                 out.append("")
-                out.append(f"[▸ 练习本节（{n} 题）]({PRACTICE_SCHEME}:{m.group(2)})")
+                out.append(f"[▸ 练习本节（{n} 题）]({PRACTICE_SCHEME}:{heading[0].anchor})")
         return "\n".join(out)
 
     def _render(self, chapter: Chapter) -> None:
@@ -505,12 +504,11 @@ class StudyPage(QWidget):
         if not self._hits:
             return None
         here = self._chapter.no if self._chapter else 0
-        order = list(range(len(self._hits)))
         if forward:
-            later = [i for i in order if self._hits[i].chapter_no > here]
-            return later[0] if later else order[0]
-        earlier = [i for i in order if self._hits[i].chapter_no < here]
-        return earlier[-1] if earlier else order[-1]
+            later = (i for i, h in enumerate(self._hits) if h.chapter_no > here)
+            return next(later, 0)
+        earlier = [i for i, h in enumerate(self._hits) if h.chapter_no < here]
+        return earlier[-1] if earlier else len(self._hits) - 1
 
     def next_match(self) -> None:
         if not self._query:

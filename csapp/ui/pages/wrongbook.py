@@ -13,7 +13,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -315,13 +315,13 @@ class ListPane(QWidget):
         self._current = qid
         if row is None:
             self.preview.setHtml("<p style='color:gray'>选中一道题，这里显示答案和解析。</p>")
-            with _blocked(self.note):
+            with QSignalBlocker(self.note):
                 self.note.clear()
             self.note.setEnabled(False)
             return
         item = practice.load_items(self.engine, [row.question_id]).get(row.question_id)
         self.preview.setHtml(question_html(item) if item else "")
-        with _blocked(self.note):
+        with QSignalBlocker(self.note):
             self.note.setPlainText(wrongbook.note(self.engine, row.question_id))
         self.note.setEnabled(True)
 
@@ -349,16 +349,14 @@ class ListPane(QWidget):
             self.open_chapter_requested.emit(int(no), target)
 
     def _practise_all(self) -> None:
-        ids = [r.question_id for r in self._rows]
-        if ids:
-            mode = "wrong" if self.kind == "wrong" else "favorite"
-            self.practice_requested.emit({"mode": mode, "question_ids": ids})
+        self._practise([r.question_id for r in self._rows])
 
     def _practise_selected(self) -> None:
-        ids = self.selected_ids()
+        self._practise(self.selected_ids())
+
+    def _practise(self, ids: list[int]) -> None:
         if ids:
-            mode = "wrong" if self.kind == "wrong" else "favorite"
-            self.practice_requested.emit({"mode": mode, "question_ids": ids})
+            self.practice_requested.emit({"mode": self.kind, "question_ids": ids})
 
     def _remove(self) -> None:
         ids = self.selected_ids()
@@ -379,11 +377,9 @@ class ListPane(QWidget):
         return "错题本" if self.kind == "wrong" else "收藏"
 
     def _export_ids(self) -> list[int]:
-        return (
-            self.selected_ids()
-            if len(self.selected_ids()) > 1
-            else [r.question_id for r in self._rows]
-        )
+        """The selection when several rows are selected, else every row the filters show."""
+        selected = self.selected_ids()
+        return selected if len(selected) > 1 else [r.question_id for r in self._rows]
 
     def _save_path(self, suffix: str, kind: str) -> Path | None:
         start = str(Path.home() / f"{self._title()}.{suffix}")
@@ -451,17 +447,6 @@ class ListPane(QWidget):
     exported = Signal(str)
 
 
-class _blocked:
-    def __init__(self, widget: QWidget) -> None:
-        self.widget = widget
-
-    def __enter__(self) -> None:
-        self.widget.blockSignals(True)
-
-    def __exit__(self, *exc: object) -> None:
-        self.widget.blockSignals(False)
-
-
 class WrongBookPage(QWidget):
     navigate_requested = Signal(str)
     practice_requested = Signal(dict)
@@ -509,7 +494,7 @@ class WrongBookPage(QWidget):
         if self.ctx.library is None:
             return
         self._stale = False
-        with _blocked(self.leave_after):
+        with QSignalBlocker(self.leave_after):
             self.leave_after.setValue(settings.get(self.ctx.library.engine, wrongbook.LEAVE_AFTER))
         self.wrong.refresh()
         self.favorites.refresh()

@@ -681,15 +681,12 @@ QLineEdit[state="wrong"] {{ border: 2px solid {c.bad}; }}
             else:
                 row.set_state("")
         if item.type == QuestionType.FILL:
-            from csapp.core.practice import normalize_blank
+            from csapp.core.practice import blank_hits
 
-            keys = item.answer.split("|")
-            for edit, key in zip(self.blank_edits[: item.blanks], keys, strict=False):
-                alts = {normalize_blank(a) for a in key.split("&&")}
+            hits = blank_hits(item.answer, answer.response)
+            for edit, hit in zip(self.blank_edits[: item.blanks], hits, strict=False):
                 edit.setReadOnly(True)
-                edit.setProperty(
-                    "state", "correct" if normalize_blank(edit.text()) in alts else "wrong"
-                )
+                edit.setProperty("state", "correct" if hit else "wrong")
                 _restyle(edit)
         if not item.objective:
             self._set_editor_open(False)
@@ -813,7 +810,7 @@ QLineEdit[state="wrong"] {{ border: 2px solid {c.bad}; }}
         """The session's keys; returns whether the key was used."""
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        if mods not in (Qt.KeyboardModifier.NoModifier,):
+        if mods != Qt.KeyboardModifier.NoModifier:
             return False
         if key in DIGIT_KEYS or key in CHOICE_LETTER_KEYS:
             index = DIGIT_KEYS.get(key, CHOICE_LETTER_KEYS.get(key, -1))
