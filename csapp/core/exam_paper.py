@@ -210,7 +210,9 @@ def _key_answer(item: PaperItem) -> str:
     if item.qtype == QuestionType.JUDGE:
         return {TRUE_ANSWER: "√", FALSE_ANSWER: "×"}.get(item.answer.strip(), item.answer)
     if item.qtype == QuestionType.FILL:
-        return "；".join(b.replace("&&", " 或 ") for b in item.answer.split("|"))
+        from csapp.core.practice import display_answer  # keeps this module light to import
+
+        return display_answer(item.qtype, item.answer)
     return item.answer.strip()
 
 

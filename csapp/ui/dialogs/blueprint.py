@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from csapp.core import exam
 from csapp.core.course import chapters
 from csapp.core.questions import DEFAULT_MARKS, DIFFICULTIES, TYPE_ORDER, QuestionType
-from csapp.ui.widgets.common import label
+from csapp.ui.widgets.common import label, restyle
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -251,8 +251,7 @@ class BlueprintDialog(QDialog):
         self.mix_sum.setVisible(self.use_mix.isChecked())
         self.mix_sum.setText(f"合计 {share}%" + ("" if share == 100 else "（应为 100%）"))
         self.mix_sum.setProperty("role", "muted" if share == 100 else "bad")
-        self.mix_sum.style().unpolish(self.mix_sum)
-        self.mix_sum.style().polish(self.mix_sum)
+        restyle(self.mix_sum)
 
     def save(self) -> None:
         """Save through the core; a problem is one sentence above the buttons."""

@@ -35,7 +35,7 @@ from csapp.core.course import chapters
 from csapp.ui.context import AppContext
 from csapp.ui.models.table import RowsModel
 from csapp.ui.tasks import run_task
-from csapp.ui.widgets.common import PageHeader, button, card, label, page_layout
+from csapp.ui.widgets.common import PageHeader, button, card, label, page_layout, restyle
 from csapp.ui.widgets.exam_marking import MarkingView
 from csapp.ui.widgets.exam_report import ReportView
 from csapp.ui.widgets.exam_view import ExamView
@@ -150,7 +150,7 @@ class ExamPage(QWidget):
         self.slots_model = RowsModel(
             [
                 ("题型", lambda s: exam.SECTION_NAMES.get(s.qtype, str(s.qtype))),
-                ("题数", lambda s: f"{s.count} {'个案例' if s.unit == '个案例' else '道'}"),
+                ("题数", lambda s: f"{s.count} {s.unit}"),
                 ("每题分值", lambda s: f"{exam.fmt_marks(s.marks)} 分"),
                 ("小计", lambda s: f"{exam.fmt_marks(s.total)} 分"),
                 ("题库中可用", self._available_text),
@@ -246,8 +246,7 @@ class ExamPage(QWidget):
         if not self._available:
             return "…"
         n = self._available.get(slot.qtype, 0)
-        unit = "个案例" if slot.unit == "个案例" else "道"
-        return f"{n} {unit}" + ("" if n >= slot.count else "（不足）")
+        return f"{n} {slot.unit}" + ("" if n >= slot.count else "（不足）")
 
     @property
     def engine(self):
@@ -410,8 +409,7 @@ class ExamPage(QWidget):
                     f"题库足够组成这份试卷：{bp.size_text()}，满分 {exam.fmt_marks(bp.total)} 分。"
                 )
                 self.status.setProperty("role", None)
-            self.status.style().unpolish(self.status)
-            self.status.style().polish(self.status)
+            restyle(self.status)
             self._update_actions()
 
         self._short = []
@@ -448,7 +446,11 @@ class ExamPage(QWidget):
         bp = self.selected_blueprint()
         if bp is None or self.engine is None:
             return
-        copy = exam.duplicate_blueprint(self.engine, bp.name)
+        try:
+            copy = exam.duplicate_blueprint(self.engine, bp.name)
+        except exam.BlueprintError as exc:  # e.g. the copy's name would be too long
+            self._error(exc, "")
+            return
         self.refresh()
         self.select_blueprint(copy.name)
 
@@ -477,8 +479,8 @@ class ExamPage(QWidget):
         """Compose on a worker, then open the exam screen with the clock running."""
         engine = self.engine
         bp = blueprint or self.selected_blueprint()
-        if engine is None or bp is None or self._busy:
-            return
+        if engine is None or bp is None or self._busy or self._unfinished is not None:
+            return  # one exam at a time: a retake from a report waits for the unfinished one
         scope = self.current_scope() if scope is None else scope
         self._busy = True
         self.start_button.setText("正在组卷…")
@@ -691,8 +693,7 @@ class ExamPage(QWidget):
             text = user_message(exc) or f"{fallback}详细信息已记录在日志：{self.ctx.log_file}"
         self.status.setText(text)
         self.status.setProperty("role", "bad")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        restyle(self.status)
 
     # -- the app closes --------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -28,6 +29,53 @@ def button(text: str, primary: bool = False) -> QPushButton:
     if primary:
         widget.setProperty("primary", True)
     return widget
+
+
+def restyle(*widgets: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property (role, state, …) changed."""
+    for widget in widgets:
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+
+def row_card(
+    margins: tuple[int, int, int, int] = (18, 12, 18, 12), spacing: int = 12
+) -> tuple[QFrame, QHBoxLayout]:
+    """A card whose content runs left to right (a title block, then its buttons)."""
+    frame = QFrame()
+    frame.setProperty("card", True)
+    layout = QHBoxLayout(frame)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    return frame, layout
+
+
+def titled_text(title: str, spacing: int = 2) -> tuple[QVBoxLayout, QLabel]:
+    """A heading over a muted, wrapped line; returns the column and the line to fill."""
+    column = QVBoxLayout()
+    column.setSpacing(spacing)
+    column.addWidget(label(title, "h2"))
+    text = label("", "muted", wrap=True)
+    column.addWidget(text)
+    return column, text
+
+
+class ClickableRow(QFrame):
+    """A row that emits ``clicked(index)`` when a left click is released inside it."""
+
+    clicked = Signal(int)
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
+            event.position().toPoint()
+        ):
+            self.clicked.emit(self.index)
+        super().mouseReleaseEvent(event)
 
 
 def card() -> tuple[QFrame, QVBoxLayout]:

@@ -11,7 +11,6 @@ import html
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QTextBrowser,
     QVBoxLayout,
@@ -20,9 +19,10 @@ from PySide6.QtWidgets import (
 
 from csapp.core.exam import fmt_marks
 from csapp.core.exam_session import ExamReport, Line, ReportItem, clock_text, duration_text
+from csapp.core.practice import LETTERS, display_answer
 from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
 from csapp.ui import theme
-from csapp.ui.widgets.common import button, label
+from csapp.ui.widgets.common import button, label, row_card
 
 FILTERS = (("all", "全部题目"), ("wrong", "只看做错的"), ("marked", "只看标记过的"))
 
@@ -49,10 +49,9 @@ def _choice_text(item, response: str) -> str:
     if item.qtype == QuestionType.FILL:
         return "；".join(p or "（空）" for p in response.split("|"))
     if item.qtype in (QuestionType.SINGLE, QuestionType.MULTI):
-        letters = "ABCDEFGH"
         parts = []
         for ch in response:
-            k = letters.find(ch)
+            k = LETTERS.find(ch)
             text = item.options[k] if 0 <= k < len(item.options) else ""
             parts.append(f"{ch}．{text}" if text else ch)
         return "；".join(parts)
@@ -63,7 +62,7 @@ def _key_text(item) -> str:
     if item.qtype == QuestionType.JUDGE:
         return {TRUE_ANSWER: "正确", FALSE_ANSWER: "错误"}.get(item.answer, item.answer)
     if item.qtype == QuestionType.FILL:
-        return "；".join(b.replace("&&", " 或 ") for b in item.answer.split("|"))
+        return display_answer(item.qtype, item.answer)
     return _choice_text(item, item.answer)
 
 
@@ -83,11 +82,7 @@ class ReportView(QWidget):
         outer.setContentsMargins(28, 20, 28, 18)
         outer.setSpacing(12)
 
-        head = QFrame()
-        head.setProperty("card", True)
-        head_layout = QHBoxLayout(head)
-        head_layout.setContentsMargins(22, 14, 22, 14)
-        head_layout.setSpacing(22)
+        head, head_layout = row_card((22, 14, 22, 14), 22)
         score_box = QVBoxLayout()
         score_box.setSpacing(0)
         self.score = label(fmt_marks(report.score), "figure")
@@ -223,7 +218,7 @@ class ReportView(QWidget):
         if item.objective:
             if item.options and item.qtype != QuestionType.JUDGE:
                 opts = "<br>".join(
-                    f"{'ABCDEFGH'[k]}．{html.escape(o)}" for k, o in enumerate(item.options)
+                    f"{LETTERS[k]}．{html.escape(o)}" for k, o in enumerate(item.options)
                 )
                 out.append(f'<p style="margin-top:4px; color:{c.muted}">{opts}</p>')
             out.append(

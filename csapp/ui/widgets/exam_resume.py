@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout
 
 from csapp.ui.context import AppContext
-from csapp.ui.widgets.common import button, label
+from csapp.ui.widgets.common import button, titled_text
 
 
 class ExamResumeCard(QFrame):
@@ -21,11 +21,7 @@ class ExamResumeCard(QFrame):
         self.setProperty("card", True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)
-        texts = QVBoxLayout()
-        texts.setSpacing(2)
-        texts.addWidget(label("有一场模拟考试没有完成", "h2"))
-        self.text = label("", "muted", wrap=True)
-        texts.addWidget(self.text)
+        texts, self.text = titled_text("有一场模拟考试没有完成")
         layout.addLayout(texts, 1)
         self.button = button("继续考试", primary=True)
         self.button.clicked.connect(self._resume)

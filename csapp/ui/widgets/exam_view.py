@@ -33,18 +33,13 @@ from csapp.core.exam import PaperItem, fmt_marks
 from csapp.core.exam_session import ExamRun, StateWriter, clock_text, numbers_text
 from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
 from csapp.ui import theme
-from csapp.ui.widgets.common import button, label
+from csapp.ui.widgets.common import ClickableRow, button, label, restyle, row_card
 
 LETTERS = "ABCDEFGH"
 TICK_MS = 250
 CONTENT_MAX_WIDTH = 900
 _LETTER_KEYS = {getattr(Qt.Key, f"Key_{c}"): i for i, c in enumerate(LETTERS)}
 _DIGIT_KEYS = {getattr(Qt.Key, f"Key_{i}"): i - 1 for i in range(1, 9)}
-
-
-def _restyle(widget: QWidget) -> None:
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
 
 
 def blank_count(item: PaperItem) -> int:
@@ -58,16 +53,12 @@ def choices(item: PaperItem) -> list[tuple[str, str]]:
     return [(LETTERS[i], text) for i, text in enumerate(item.options[: len(LETTERS)])]
 
 
-class OptionRow(QFrame):
+class OptionRow(ClickableRow):
     """One option as a large row: a letter badge and the wrapped text."""
 
-    clicked = Signal(int)
-
     def __init__(self, index: int, letter: str, text: str) -> None:
-        super().__init__()
-        self.index = index
+        super().__init__(index)
         self.setObjectName("examOption")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
@@ -86,15 +77,7 @@ class OptionRow(QFrame):
     def set_selected(self, on: bool) -> None:
         if self.property("selected") != on:
             self.setProperty("selected", on)
-            _restyle(self)
-            _restyle(self.badge)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
-            event.position().toPoint()
-        ):
-            self.clicked.emit(self.index)
-        super().mouseReleaseEvent(event)
+            restyle(self, self.badge)
 
 
 class ExamQuestion(QFrame):
@@ -217,7 +200,7 @@ class ExamQuestion(QFrame):
     def set_current(self, on: bool) -> None:
         if self.property("current") != on:
             self.setProperty("current", on)
-            _restyle(self)
+            restyle(self)
 
     def focus_input(self) -> None:
         if self.editor is not None:
@@ -427,11 +410,7 @@ class ExamView(QWidget):
         outer.setContentsMargins(24, 14, 24, 14)
         outer.setSpacing(10)
 
-        bar = QFrame()
-        bar.setProperty("card", True)
-        bar_layout = QHBoxLayout(bar)
-        bar_layout.setContentsMargins(16, 8, 16, 8)
-        bar_layout.setSpacing(12)
+        bar, bar_layout = row_card((16, 8, 16, 8))
         titles = QVBoxLayout()
         titles.setSpacing(0)
         titles.addWidget(label(run.paper.title, "h2"))
@@ -845,7 +824,7 @@ QPushButton:checked {{ background: {c.accent_soft}; border-color: {c.accent}; fo
             level = "bad" if left <= 300 else "warn" if left <= 900 else ""
             if self.clock.property("level") != level:
                 self.clock.setProperty("level", level)
-                _restyle(self.clock)
+                restyle(self.clock)
         for event in events:
             if event == "warn15":
                 self.show_banner("距离考试结束还有 15 分钟。先把会做的题做完，再回头检查标记的题。")
