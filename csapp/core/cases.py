@@ -302,25 +302,6 @@ def start_session(
         return _insert_session(conn, case_id, timed_minutes, _now(now))
 
 
-def set_session_timing(
-    engine: Engine, session_id: int, timed_minutes: int | None, seconds: float
-) -> None:
-    """Remember whether the session is timed and how long the learner has written."""
-    with engine.begin() as conn:
-        table = StudySession.__table__
-        row = conn.execute(
-            select(table.c.settings, table.c.state).where(table.c.id == session_id)
-        ).first()
-        if row is None:
-            return
-        settings, state = dict(row[0] or {}), dict(row[1] or {})
-        settings["timed_minutes"] = timed_minutes
-        state["seconds"] = round(seconds, 1)
-        conn.execute(
-            table.update().where(table.c.id == session_id).values(settings=settings, state=state)
-        )
-
-
 def _store_draft(
     conn: Connection, question_id: int, content: str, session_id: int | None, at: datetime
 ) -> None:
@@ -493,6 +474,15 @@ class DraftWriter:
                 self.on_saved(list(batch), at, seconds)
 
 
+def _keep_version(conn: Connection, question_id: int, content: str, at: datetime) -> None:
+    """Keep ``content`` as a version of its own (outside any editing session)."""
+    conn.execute(
+        CaseDraftVersion.__table__.insert().values(
+            question_id=question_id, session_id=None, content=content, started_at=at, updated_at=at
+        )
+    )
+
+
 def clear_drafts(engine: Engine, case_id: int, now: datetime | None = None) -> None:
     """Start the case again with empty answers; what was written stays in the versions."""
     at = _now(now)
@@ -514,15 +504,7 @@ def clear_drafts(engine: Engine, case_id: int, now: datetime | None = None) -> N
                 .where(CaseAttempt.question_id == qid, CaseAttempt.content == content)
             ).scalar()
             if not kept and not submitted:
-                conn.execute(
-                    CaseDraftVersion.__table__.insert().values(
-                        question_id=qid,
-                        session_id=None,
-                        content=content,
-                        started_at=at,
-                        updated_at=at,
-                    )
-                )
+                _keep_version(conn, qid, content, at)
             conn.execute(
                 CaseDraft.__table__.update()
                 .where(CaseDraft.question_id == qid)
@@ -729,50 +711,41 @@ def set_self_mark(engine: Engine, attempt_id: int, point: int, marks: float) -> 
         cap = kps[point].marks
         if not 0 <= marks <= cap:
             raise CaseError(f"这一点最多 {cap:g} 分。")
-        while len(self_marks) < len(kps):
-            self_marks.append(float(coverage[len(self_marks)].get("suggested", 0)))
+        found = _session_of_attempt(conn, attempt_id)
+        if found is None:
+            raise CaseError("找不到这次提交的记录。")
+        session_id, sibling_ids = found
+        while len(self_marks) < len(kps):  # the bank gained points since: start from the judgement
+            i = len(self_marks)
+            self_marks.append(float(coverage[i].get("suggested", 0)) if i < len(coverage) else 0.0)
         self_marks[point] = float(marks)
-        total = sum(self_marks)
         conn.execute(
             CaseAttempt.__table__.update()
             .where(CaseAttempt.__table__.c.id == attempt_id)
-            .values(self_marks=self_marks, total=total)
+            .values(self_marks=self_marks, total=sum(self_marks))
         )
-        session_id = _session_of_attempt(conn, attempt_id)
-        if session_id is not None:
-            sibling_ids = [
-                int(a)
-                for a in (
-                    conn.execute(
-                        select(StudySession.state).where(StudySession.id == session_id)
-                    ).scalar()
-                    or {}
-                )
-                .get("attempts", {})
-                .values()
-            ]
-            score = conn.execute(
-                select(func.sum(CaseAttempt.total)).where(CaseAttempt.id.in_(sibling_ids))
-            ).scalar()
-            conn.execute(
-                StudySession.__table__.update()
-                .where(StudySession.__table__.c.id == session_id)
-                .values(score=score)
-            )
-    if session_id is None:
-        raise CaseError("找不到这次提交的记录。")
+        score = conn.execute(
+            select(func.sum(CaseAttempt.total)).where(CaseAttempt.id.in_(sibling_ids))
+        ).scalar()
+        conn.execute(
+            StudySession.__table__.update()
+            .where(StudySession.__table__.c.id == session_id)
+            .values(score=score)
+        )
     return load_submission(engine, session_id)
 
 
-def _session_of_attempt(conn: Connection, attempt_id: int) -> int | None:
+def _session_of_attempt(conn: Connection, attempt_id: int) -> tuple[int, list[int]] | None:
+    """The submission holding ``attempt_id``, with all of its attempts' ids."""
     rows = conn.execute(
         select(StudySession.id, StudySession.state).where(
             StudySession.kind == SESSION_KIND, StudySession.submitted_at.is_not(None)
         )
     ).all()
     for sid, state in rows:
-        if attempt_id in {int(a) for a in (state or {}).get("attempts", {}).values()}:
-            return sid
+        ids = [int(a) for a in (state or {}).get("attempts", {}).values()]
+        if attempt_id in ids:
+            return sid, ids
     return None
 
 
@@ -940,17 +913,15 @@ def diff(old: str, new: str) -> Diff:
     merged: list[list] = []
     for op in ops:
         if (
-            merged
-            and len(merged) >= 2
+            len(merged) >= 2
             and merged[-1][0] == "equal"
             and merged[-1][2] - merged[-1][1] <= 1
             and merged[-2][0] != "equal"
             and op[0] != "equal"
         ):
-            eq = merged.pop()
+            del merged[-1]  # the equal island
             prev = merged.pop()
             op = ["replace", prev[1], op[2], prev[3], op[4]]
-            del eq
         merged.append(op)
     left: list[DiffSpan] = []
     right: list[DiffSpan] = []
@@ -990,15 +961,7 @@ def restore_version(
             select(CaseDraft.content).where(CaseDraft.question_id == question_id)
         ).scalar()
         if current:
-            conn.execute(
-                CaseDraftVersion.__table__.insert().values(
-                    question_id=question_id,
-                    session_id=None,
-                    content=current,
-                    started_at=at,
-                    updated_at=at,
-                )
-            )
+            _keep_version(conn, question_id, current, at)
         _store_draft(conn, question_id, content, session_id, at)
 
 
@@ -1146,20 +1109,45 @@ def _export_model(engine: Engine, case_id: int, session_id: int | None) -> _Expo
     )
 
 
-def _point_line(i: int, point: KeyPoint, q: _ExportQuestion) -> tuple[str, str]:
-    """(the point's text, its verdict) for export."""
-    head = f"{i + 1}. {point.text}（{point.marks:g}分）"
-    if i < len(q.self_marks):
+def _meta_line(model: _Export, include_points: bool) -> str:
+    """Chapter, submission time and self-marked total, as one line under the title."""
+    meta = [model.chapter] if model.chapter else []
+    if model.submitted_at:
+        meta.append(f"提交于 {model.submitted_at.astimezone():%Y-%m-%d %H:%M}")
+    if model.total is not None and include_points:
+        meta.append(f"自评得分 {model.total:g} / {model.marks:g}")
+    return "　".join(meta)
+
+
+def _paragraphs(text_: str) -> list[str]:
+    return [p.strip() for p in text_.split("\n") if p.strip()]
+
+
+def _point_lines(q: _ExportQuestion) -> list[tuple[str, str, str]]:
+    """(the point's text, its verdict, the verdict's colour) for each point, for export."""
+    lines = []
+    for i, point in enumerate(q.key_points):
+        head = f"{i + 1}. {point.text}（{point.marks:g}分）"
+        if i >= len(q.self_marks):
+            lines.append((head, "", ""))
+            continue
         got = q.self_marks[i]
-        sign = "✓" if got >= point.marks else ("△" if got > 0 else "✗")
-        return head, f"{sign} 得 {got:g} 分"
-    return head, ""
+        if got >= point.marks:
+            sign, colour = "✓", "#1f7a4d"
+        elif got > 0:
+            sign, colour = "△", "#9a6700"
+        else:
+            sign, colour = "✗", "#b42318"
+        lines.append((head, f"{sign} 得 {got:g} 分", colour))
+    return lines
 
 
-def _verdict_colour(verdict: str) -> str:
-    if "✓" in verdict:
-        return "#1f7a4d"
-    return "#9a6700" if "△" in verdict else "#b42318"
+def _answered(body: list[richtext.Block]) -> bool:
+    return any(b.text.strip() for b in body)
+
+
+def _question_total(q: _ExportQuestion) -> str:
+    return f"本问自评：{q.total:g} / {q.marks:g} 分"
 
 
 def export_docx(
@@ -1186,24 +1174,19 @@ def export_docx(
     for style in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         doc.styles[style].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
     doc.add_heading(f"案例分析：{model.title}", level=1)
-    meta = [model.chapter] if model.chapter else []
-    if model.submitted_at:
-        meta.append(f"提交于 {model.submitted_at.astimezone():%Y-%m-%d %H:%M}")
-    if model.total is not None and include_points:
-        meta.append(f"自评得分 {model.total:g} / {model.marks:g}")
+    meta = _meta_line(model, include_points)
     if meta:
-        doc.add_paragraph("　".join(meta)).alignment = WD_ALIGN_PARAGRAPH.LEFT
+        doc.add_paragraph(meta).alignment = WD_ALIGN_PARAGRAPH.LEFT
     if include_case:
         doc.add_heading("案例材料", level=2)
-        for para in model.material.split("\n"):
-            if para.strip():
-                doc.add_paragraph(para.strip())
+        for para in _paragraphs(model.material):
+            doc.add_paragraph(para)
     for q in model.questions:
         doc.add_heading(f"第{q.number}问（{q.marks:g}分）", level=2)
         doc.add_paragraph(q.stem)
         doc.add_heading("我的答案", level=3)
         body = richtext.blocks(q.content)
-        if not any(b.text.strip() for b in body):
+        if not _answered(body):
             doc.add_paragraph("（未作答）")
         for block in body:
             style = {"ul": "List Bullet", "ol": "List Number"}.get(block.kind)
@@ -1213,15 +1196,14 @@ def export_docx(
                 r.bold, r.italic, r.underline = run.bold, run.italic, run.underline
         if include_points and q.key_points:
             doc.add_heading("答案要点", level=3)
-            for i, point in enumerate(q.key_points):
-                head, verdict = _point_line(i, point, q)
+            for head, verdict, colour in _point_lines(q):
                 para = doc.add_paragraph(head)
                 if verdict:
                     r = para.add_run("　" + verdict)
                     r.bold = True
-                    r.font.color.rgb = RGBColor.from_string(_verdict_colour(verdict)[1:].upper())
+                    r.font.color.rgb = RGBColor.from_string(colour[1:].upper())
             if q.total is not None:
-                doc.add_paragraph(f"本问自评：{q.total:g} / {q.marks:g} 分")
+                doc.add_paragraph(_question_total(q))
     return _atomic_save(path, doc.save)
 
 
@@ -1250,31 +1232,22 @@ def export_html(
 
     model = _export_model(engine, case_id, session_id)
     parts = [f"<h1>案例分析：{h.escape(model.title)}</h1>"]
-    meta = [h.escape(model.chapter)] if model.chapter else []
-    if model.submitted_at:
-        meta.append(f"提交于 {model.submitted_at.astimezone():%Y-%m-%d %H:%M}")
-    if model.total is not None and include_points:
-        meta.append(f"自评得分 {model.total:g} / {model.marks:g}")
+    meta = _meta_line(model, include_points)
     if meta:
-        parts.append(f"<p style='color:#5f6670'>{'　'.join(meta)}</p>")
+        parts.append(f"<p style='color:#5f6670'>{h.escape(meta)}</p>")
     if include_case:
         parts.append("<h2>案例材料</h2>")
-        parts += [f"<p>{h.escape(p.strip())}</p>" for p in model.material.split("\n") if p.strip()]
+        parts += [f"<p>{h.escape(p)}</p>" for p in _paragraphs(model.material)]
     for q in model.questions:
         parts.append(f"<h2>第{q.number}问（{q.marks:g}分）</h2><p>{h.escape(q.stem)}</p>")
         parts.append("<h3>我的答案</h3>")
-        body = richtext.to_html(q.content) if richtext.plain_text(q.content).strip() else ""
-        parts.append(body or "<p>（未作答）</p>")
+        answered = _answered(richtext.blocks(q.content))
+        parts.append(richtext.to_html(q.content) if answered else "<p>（未作答）</p>")
         if include_points and q.key_points:
             parts.append("<h3>答案要点</h3>")
-            for i, point in enumerate(q.key_points):
-                head, verdict = _point_line(i, point, q)
-                tail = (
-                    f"　<b style='color:{_verdict_colour(verdict)}'>{verdict}</b>"
-                    if verdict
-                    else ""
-                )
+            for head, verdict, colour in _point_lines(q):
+                tail = f"　<b style='color:{colour}'>{verdict}</b>" if verdict else ""
                 parts.append(f"<p>{h.escape(head)}{tail}</p>")
             if q.total is not None:
-                parts.append(f"<p><b>本问自评：{q.total:g} / {q.marks:g} 分</b></p>")
+                parts.append(f"<p><b>{_question_total(q)}</b></p>")
     return "\n".join(parts)

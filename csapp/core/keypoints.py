@@ -133,7 +133,6 @@ def tokenize(text: str) -> list[tuple[str, int, int]]:
 # -- text helpers --------------------------------------------------------------------------
 
 SENTENCE_ENDS = frozenset("。！？!?；;\n…")
-CLAUSE_MARKS = frozenset("，,、：:")
 
 
 def normalize(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMarginsF
@@ -101,7 +102,5 @@ def write_pdf(html: str, path: str) -> None:
     doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
     doc.print_(writer)
     del writer  # finishes the file
-    import os
-
     if not os.path.exists(path) or os.path.getsize(path) == 0:
         raise OSError(f"无法写入“{path}”。")

@@ -5,20 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
     QTextBrowser,
-    QTextEdit,
     QVBoxLayout,
 )
 
 from csapp.core import cases
 from csapp.ui import theme
-from csapp.ui.widgets.case_editor import qt_pos, set_reading_format
+from csapp.ui.widgets.case_editor import extra_selection, set_reading_format
 from csapp.ui.widgets.common import button, label
 
 if TYPE_CHECKING:
@@ -147,19 +146,13 @@ class VersionsDialog(QDialog):
         view.setPlainText(text or "（空）")
         set_reading_format(view)
         selections = []
+        soft = QColor(colour)
+        soft.setAlpha(70 if theme.colors().dark else 45)
         for span in spans:
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(view.document())
-            cursor.setPosition(qt_pos(text, span.start))
-            cursor.setPosition(qt_pos(text, span.end), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
             fmt = QTextCharFormat()
-            soft = QColor(colour)
-            soft.setAlpha(70 if theme.colors().dark else 45)
             fmt.setBackground(soft)
             fmt.setFontStrikeOut(strike)
-            sel.format = fmt
-            selections.append(sel)
+            selections.append(extra_selection(view, text, span.start, span.end, fmt))
         view.setExtraSelections(selections)
 
     def _restore(self) -> None:

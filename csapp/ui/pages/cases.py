@@ -256,13 +256,12 @@ class CasesPage(QWidget):
             self.counts.setText("正在打开资料库…")
             return
         selected = self.selected_case
-        rows = cases.case_library(
-            library.engine,
-            chapter_no=self.chapter_filter.currentData(),
-            status=self.status_filter.currentData(),
-        )
-        self.model.set_rows(rows)
         everything = cases.case_library(library.engine)
+        chapter, status = self.chapter_filter.currentData(), self.status_filter.currentData()
+        rows = [
+            r for r in everything if chapter in (None, r.chapter_no) and status in (None, r.status)
+        ]
+        self.model.set_rows(rows)
         done = sum(1 for r in everything if r.submissions)
         drafts = sum(1 for r in everything if r.status == cases.DRAFT)
         self.counts.setText(f"共 {len(everything)} 个案例 · 交过 {done} 个 · 草稿 {drafts} 个")
@@ -445,7 +444,11 @@ class CasesPage(QWidget):
         if self.current_case is None or self.ctx.library is None:
             return
         self.editor.flush(wait=True)
-        case = cases.load_case(self.ctx.library.engine, self.current_case)
+        try:
+            case = cases.load_case(self.ctx.library.engine, self.current_case)
+        except cases.CaseError as exc:
+            self._error(str(exc))
+            return
         dialog = VersionsDialog(self.ctx.library, case, self)
         if self.stack.currentWidget() is self.editor and self.editor.editors:
             dialog.select_question(self.editor.editors[self.editor.tabs.currentIndex()].question.id)
@@ -475,7 +478,11 @@ class CasesPage(QWidget):
             return
         self.editor.flush(wait=True)
         engine = self.ctx.library.engine
-        title = cases.load_case(engine, self.current_case).title
+        try:
+            title = cases.load_case(engine, self.current_case).title
+        except cases.CaseError as exc:
+            self._error(str(exc))
+            return
         default = str(Path.home() / f"案例分析-{title}{choice.suffix}")
         kind = "PDF 文件 (*.pdf)" if choice.pdf else "Word 文档 (*.docx)"
         path, _ = QFileDialog.getSaveFileName(self, "导出答案", default, kind)
@@ -491,7 +498,7 @@ class CasesPage(QWidget):
         if choice.pdf:
             try:
                 write_pdf(cases.export_html(engine, self.current_case, **options), path)
-            except OSError as exc:
+            except (OSError, cases.CaseError) as exc:
                 self._error(str(exc))
                 return
             self._exported(path)

@@ -79,6 +79,24 @@ def py_index(text: str, pos: int) -> int:
     return len(text)
 
 
+def text_range(view: QTextEdit, text: str, start: int, end: int) -> QTextCursor:
+    """A cursor selecting ``text[start:end]`` (Python indices) in ``view``, which shows ``text``."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(qt_pos(text, start))
+    cursor.setPosition(qt_pos(text, end), QTextCursor.MoveMode.KeepAnchor)
+    return cursor
+
+
+def extra_selection(
+    view: QTextEdit, text: str, start: int, end: int, fmt: QTextCharFormat
+) -> QTextEdit.ExtraSelection:
+    """``fmt`` painted over ``text[start:end]`` without touching the document."""
+    sel = QTextEdit.ExtraSelection()
+    sel.cursor = text_range(view, text, start, end)
+    sel.format = fmt
+    return sel
+
+
 def _soft(color: str, alpha: int) -> QColor:
     c = QColor(color)
     c.setAlpha(alpha)
@@ -225,18 +243,12 @@ class MaterialView(QWidget):
         for h in self.marks:
             if h.lost:
                 continue
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.view.document())
-            cursor.setPosition(qt_pos(self.material, h.start))
-            cursor.setPosition(qt_pos(self.material, h.end), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
             fmt = QTextCharFormat()
             fmt.setBackground(_soft(c.warn, 95 if c.dark else 70))
             if h.note:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
                 fmt.setUnderlineColor(QColor(c.warn))
-            sel.format = fmt
-            selections.append(sel)
+            selections.append(extra_selection(self.view, self.material, h.start, h.end, fmt))
         self.view.setExtraSelections(selections)
 
     def selection_range(self) -> tuple[int, int] | None:
@@ -248,10 +260,7 @@ class MaterialView(QWidget):
         return (start, end) if end > start else None
 
     def select_range(self, start: int, end: int) -> None:
-        cursor = QTextCursor(self.view.document())
-        cursor.setPosition(qt_pos(self.material, start))
-        cursor.setPosition(qt_pos(self.material, end), QTextCursor.MoveMode.KeepAnchor)
-        self.view.setTextCursor(cursor)
+        self.view.setTextCursor(text_range(self.view, self.material, start, end))
         self.view.ensureCursorVisible()
 
     # -- actions --
@@ -609,7 +618,6 @@ class CaseEditor(QWidget):
     submit_requested = Signal()
     versions_requested = Signal()
     export_requested = Signal()
-    chapter_requested = Signal(int)
     POLL_MS = 200  # how often the screen asks the writer thread what it has saved
 
     def __init__(self, library: Library | None = None) -> None:
@@ -623,7 +631,6 @@ class CaseEditor(QWidget):
         self._label_state = ""
         self.last_collect_ms = 0.0  # GUI-thread time of the last autosave tick (benchmarks)
         self.save_times: list[tuple[float, float]] = []  # (collect ms, write ms)
-        self._first_dirty_at: float | None = None
         self.latencies: list[float] = []  # seconds from a change to its commit (benchmarks)
         self._pending_since: dict[int, float] = {}  # first change not yet handed over
         self._in_flight: dict[int, float] = {}  # ... handed over, not yet known saved
@@ -798,18 +805,17 @@ class CaseEditor(QWidget):
         if self.writer is None:
             self._poll.stop()
             return
-        for kind, payload in self.writer.drain():
+        self._handle(self.writer.drain())
+        if not self.writer.pending and not self._dirty:
+            self._poll.stop()
+            self._handle(self.writer.drain())  # what finished meanwhile
+
+    def _handle(self, events: list[tuple[str, object]]) -> None:
+        for kind, payload in events:
             if kind == "saved":
                 self._saved(*payload)
             else:
                 self._save_failed(payload)
-        if not self.writer.pending and not self._dirty:
-            self._poll.stop()
-            for kind, payload in self.writer.drain():  # what finished meanwhile
-                if kind == "saved":
-                    self._saved(*payload)
-                else:
-                    self._save_failed(payload)
 
     def flush(self, wait: bool = False, timeout: float = 3.0) -> bool:
         """Save everything now; with ``wait``, block until it is in the database."""
@@ -818,10 +824,6 @@ class CaseEditor(QWidget):
         if wait and self.writer is not None:
             return self.writer.flush(timeout)
         return True
-
-    @property
-    def has_unsaved(self) -> bool:
-        return bool(self._dirty) or (self.writer is not None and self.writer.pending)
 
     def _saved(self, ids: list[int], at: datetime, seconds: float) -> None:
         now = time.monotonic()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QTextBrowser,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from csapp.core import cases
 from csapp.core.questions import KeyPoint
 from csapp.ui import theme
-from csapp.ui.widgets.case_editor import qt_pos, set_reading_format
+from csapp.ui.widgets.case_editor import extra_selection, qt_pos, set_reading_format
 from csapp.ui.widgets.common import button, label
 
 HUES = (210, 135, 30, 280, 350, 175, 50, 245, 95, 15)
@@ -273,29 +272,21 @@ class AnswerReview(QWidget):
             strong = self.selected == i
             if strong and item.get("window"):
                 lo, hi = item["window"]
-                sel = QTextEdit.ExtraSelection()
-                cursor = QTextCursor(self.answer.document())
-                cursor.setPosition(qt_pos(self.text, min(lo, n)))
-                cursor.setPosition(qt_pos(self.text, min(hi, n)), QTextCursor.MoveMode.KeepAnchor)
-                sel.cursor = cursor
                 fmt = QTextCharFormat()
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
                 fmt.setUnderlineColor(point_colour(i, strong=True).darker(140))
-                sel.format = fmt
-                selections.append(sel)
+                selections.append(
+                    extra_selection(self.answer, self.text, min(lo, n), min(hi, n), fmt)
+                )
             for start, end in item.get("spans", []):
-                sel = QTextEdit.ExtraSelection()
-                cursor = QTextCursor(self.answer.document())
-                cursor.setPosition(qt_pos(self.text, min(start, n)))
-                cursor.setPosition(qt_pos(self.text, min(end, n)), QTextCursor.MoveMode.KeepAnchor)
-                sel.cursor = cursor
                 fmt = QTextCharFormat()
                 fmt.setBackground(point_colour(i, strong=strong))
                 if not item.get("covered"):
                     fmt.setFontUnderline(True)
                     fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                sel.format = fmt
-                selections.append(sel)
+                selections.append(
+                    extra_selection(self.answer, self.text, min(start, n), min(end, n), fmt)
+                )
         self.answer.setExtraSelections(selections)
 
 
