@@ -44,6 +44,8 @@ from csapp.core.models import (
     now,
 )
 from csapp.core.questions import (
+    DEFAULT_MARKS,
+    DIFFICULTIES,
     FALSE_ANSWER,
     SUBJECTIVE_TYPES,
     TRUE_ANSWER,
@@ -71,6 +73,7 @@ __all__ = [
     "correct_question",
     "default_bank_name",
     "delete_bank",
+    "error_text",
     "export_bank",
     "import_file",
     "import_text",
@@ -92,16 +95,19 @@ __all__ = [
 READ_SHARE = 0.8
 MAX_NAME = 60
 LETTERS = "ABCDEFGH"
-DEFAULT_TOTALS = {
-    QuestionType.TERM: 3.0,
-    QuestionType.SHORT: 5.0,
-    QuestionType.ESSAY: 15.0,
-    QuestionType.CASE: 15.0,
-}
 
 
 class BankError(Exception):
     """Something the trainer asked for cannot be done; ``str()`` is one Chinese sentence."""
+
+
+def error_text(exc: BaseException) -> str | None:
+    """The sentence to show when bank work failed, or None when it is a bug, not a condition."""
+    from csapp.core.errors import user_message
+
+    if isinstance(exc, BankError | BankReadError):
+        return str(exc)
+    return user_message(exc)
 
 
 # ---------------------------------------------------------------------------- names
@@ -472,11 +478,10 @@ def bank_facets(engine: Engine, bank: int) -> Facets:
             ).scalars()
         )
     order = [str(t) for t in TYPE_ORDER]
-    levels = ["易", "较易", "较难", "难"]
     return Facets(
         types=[t for t in order if t in types] + sorted(types - set(order)),
         chapters=[c for c, _no in sorted(chapters, key=lambda r: (r[1] is None, r[1] or 0, r[0]))],
-        difficulties=[d for d in levels if d in diffs] + sorted(diffs - set(levels)),
+        difficulties=[d for d in DIFFICULTIES if d in diffs] + sorted(diffs - set(DIFFICULTIES)),
     )
 
 
@@ -614,7 +619,7 @@ def _points(qtype: QuestionType, answer: str, score: float | None, old: list[dic
 
     if not answer:
         return []
-    total = score or sum(float(p.get("marks", 0)) for p in old) or DEFAULT_TOTALS.get(qtype, 5.0)
+    total = score or sum(float(p.get("marks", 0)) for p in old) or DEFAULT_MARKS.get(qtype, 5.0)
     keywords = ""
     if old and len(split_points(answer)) == len(old):
         olds = [KeyPoint(p["text"], float(p["marks"]), p.get("keywords", [])) for p in old]

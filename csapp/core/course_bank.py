@@ -7,10 +7,10 @@ trainer's file. See docs/course_authoring.md for the format.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 
+from csapp.core.bankio.fields import render_points, split_keyword_groups
 from csapp.core.course import chapters
 from csapp.core.questions import (
     DEFAULT_MARKS,
@@ -24,36 +24,22 @@ from csapp.paths import COURSE_DIR
 BANK_NAME = "客户服务管理"
 
 
-def parse_keywords(text: str) -> list[list[str]]:
-    """``客户满意|顾客满意、期望`` → ``[["客户满意", "顾客满意"], ["期望"]]``."""
-    groups = []
-    for group in re.split(r"[、,，]", text):
-        alternatives = [a.strip() for a in group.split("|") if a.strip()]
-        if alternatives:
-            groups.append(alternatives)
-    return groups
-
-
 def _points(raw: list[dict]) -> list[KeyPoint]:
+    # Keywords are written as in a workbook's cell: ``客户满意|顾客满意、期望``.
     return [
         KeyPoint(
             text=str(p["text"]).strip(),
             marks=float(p["marks"]),
-            keywords=parse_keywords(str(p.get("keywords", ""))),
+            keywords=split_keyword_groups(str(p.get("keywords", ""))),
         )
         for p in raw
     ]
 
 
-def reference_answer(points: list[KeyPoint]) -> str:
-    """The answer column a trainer would write: numbered points with their marks."""
-    return "\n".join(f"{i}. {p.text}（{p.marks:g}分）" for i, p in enumerate(points, 1))
-
-
 def _question(raw: dict, chapter_label: str, source: str) -> QuestionDraft:
     qtype = QuestionType(raw["type"])
     points = _points(raw.get("points", []))
-    answer = reference_answer(points) if points else str(raw.get("answer", "")).strip()
+    answer = render_points(points) if points else str(raw.get("answer", "")).strip()
     return QuestionDraft(
         qtype=qtype,
         stem=str(raw["stem"]).strip(),
@@ -100,7 +86,7 @@ def load_sources(course_dir: Path = COURSE_DIR) -> tuple[list[QuestionDraft], li
                     QuestionDraft(
                         qtype=QuestionType.CASE,
                         stem=str(q["stem"]).strip(),
-                        answer=reference_answer(points),
+                        answer=render_points(points),
                         chapter=label,
                         score=float(q["score"]),
                         key_points=points,
@@ -109,18 +95,6 @@ def load_sources(course_dir: Path = COURSE_DIR) -> tuple[list[QuestionDraft], li
                 )
             cases.append(case)
     return questions, cases
-
-
-def sources_digest(course_dir: Path = COURSE_DIR) -> str:
-    """Changes whenever any bank source changes, so an unchanged course is not re-imported."""
-    import hashlib
-
-    digest = hashlib.sha1()
-    for path in sorted((course_dir / "bank").glob("*.toml")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    digest.update((course_dir / "index.toml").read_bytes())
-    return digest.hexdigest()
 
 
 def build_workbook(path: Path | None = None, course_dir: Path = COURSE_DIR) -> Path:

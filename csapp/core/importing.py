@@ -163,12 +163,11 @@ def import_drafts(
         def rows():
             for i, q in enumerate(questions):
                 yield _row(q, bank_id, i)
-            base = len(questions)
-            n = base
+            position = len(questions)
             for case, case_id in zip(cases, case_ids, strict=True):
                 for q in case.questions:
-                    yield _row(q, bank_id, base + n, (case_id, case.chapter))
-                    n += 1
+                    yield _row(q, bank_id, position, (case_id, case.chapter))
+                    position += 1
 
         stmt = (
             update(table)

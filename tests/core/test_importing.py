@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from csapp.core.cases import case_library
 from csapp.core.importing import import_drafts, run
 from csapp.core.models import AnswerRecord, Question
 from csapp.core.questions import CaseDraft, KeyPoint, QuestionDraft, QuestionType
@@ -52,7 +53,11 @@ def test_import_adds_questions_with_chapter_numbers(library):
     with library.session() as s:
         numbers = set(s.execute(select(Question.chapter_no)).scalars())
     assert numbers == {4, 10}
-    assert library.cases()[0].questions == 1
+    (case,) = case_library(library.engine)
+    assert case.questions == 1
+    with library.session() as s:
+        positions = s.execute(select(Question.position).order_by(Question.id)).scalars().all()
+    assert positions == list(range(6))  # case questions follow the others, no gap
 
 
 def test_importing_the_same_drafts_twice_changes_nothing(library):

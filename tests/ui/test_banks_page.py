@@ -231,6 +231,7 @@ def test_template_is_saved_where_the_trainer_chooses(qtbot, open_window, monkeyp
     _save_to(monkeypatch, out)
     qtbot.mouseClick(page.template_button, Qt.MouseButton.LeftButton)
     saved = tmp_path / "模板.xlsx"
+    qtbot.waitUntil(lambda: page.task is None, timeout=20_000)  # written on a worker
     assert saved.exists()
     assert str(saved) in page.status.text()
 

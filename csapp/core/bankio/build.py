@@ -259,18 +259,6 @@ def _is_tf_options(options: list[str]) -> bool:
     return vals == {True, False}
 
 
-def _judge_from_options(options: list[str]) -> tuple[int | None, int | None]:
-    """Indexes of the 正确 and 错误 options (either may be missing)."""
-    t = f = None
-    for i, o in enumerate(options):
-        v = tf_value(o) if o else None
-        if v is True and t is None:
-            t = i
-        elif v is False and f is None:
-            f = i
-    return t, f
-
-
 def infer_type(stem: str, options: list[str], answer: str, numbered: bool) -> QuestionType | None:
     """BANK_FORMAT §4: several letters → 多选; 正确/错误 → 判断; one letter → 单选; blank → 填空."""
     filled = [o for o in options if o]

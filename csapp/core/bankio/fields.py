@@ -399,7 +399,7 @@ def split_points(answer: str) -> list[str]:
 _NO_KEYWORDS = frozenset({"-", "—", "－", "无", "/"})
 
 
-def _split_keyword_groups(line: str) -> list[list[str]]:
+def split_keyword_groups(line: str) -> list[list[str]]:
     if line.strip() in _NO_KEYWORDS:
         return []
     groups = []
@@ -525,13 +525,13 @@ def key_points(answer: str, total: float, keywords: str = "") -> tuple[list[KeyP
     if kw_lines:
         if len(kw_lines) == len(points):
             for p, line in zip(points, kw_lines, strict=True):
-                p.keywords = _split_keyword_groups(line)
+                p.keywords = split_keyword_groups(line)
         else:
             notes.append(
                 f"关键词有{len(kw_lines)}行，答案要点有{len(points)}条，已按内容把关键词分给各要点"
             )
             for line in kw_lines:
-                for group in _split_keyword_groups(line):
+                for group in split_keyword_groups(line):
                     target = next(
                         (p for p in points if any(key(a) and key(a) in key(p.text) for a in group)),
                         points[0],

@@ -466,9 +466,10 @@ class SheetReader:
         self._flush()
         chapter = self._fill_down(values, nv)
         default_type = self.section_type or self.sheet_type
-        kp = get("kp", "")
+        details = self._details(get, values, nv)
+        kp = details["kp"]
         if not kp and "kp" in single and self.fill_enabled:
-            kp = self.fill.get(single["kp"], "")
+            details["kp"] = self.fill.get(single["kp"], "")
         elif kp:
             self.fill[single["kp"]] = kp
         raw = RawQuestion(
@@ -479,15 +480,8 @@ class SheetReader:
             options=options if has_opts else (split_options_cell(opts_cell) if opts_cell else []),
             numbered="numbered" in names,
             answer=answer,
-            explanation=get("explanation", ""),
             chapter=chapter or self.section_chapter,
-            kp=kp,
-            difficulty=get("difficulty", ""),
-            cognitive=get("cognitive", ""),
-            score=get("score", ""),
-            keywords=get("keywords", ""),
-            tags=get("tags", ""),
-            source=self._sources(values, nv),
+            **details,
             default_type=default_type,
             cols=lay.cols,
             header=lay.header,
@@ -530,6 +524,19 @@ class SheetReader:
             if text and text not in parts:
                 parts.append(text)
         return " ".join(parts)
+
+    def _details(self, get, values: tuple, nv: int) -> dict[str, str]:
+        """The per-question cells every layout reads the same way (``get`` reads this row)."""
+        return {
+            "explanation": get("explanation", ""),
+            "kp": get("kp", ""),
+            "difficulty": get("difficulty", ""),
+            "cognitive": get("cognitive", ""),
+            "score": get("score", ""),
+            "keywords": get("keywords", ""),
+            "tags": get("tags", ""),
+            "source": self._sources(values, nv),
+        }
 
     def _sources(self, values: tuple, nv: int) -> str:
         lay = self.lay
@@ -582,15 +589,8 @@ class SheetReader:
                 type_label=type_label,
                 stem=stem,
                 answer=answer,
-                explanation=get("explanation", ""),
                 chapter=chapter or self.section_chapter,
-                kp=get("kp", ""),
-                difficulty=get("difficulty", ""),
-                cognitive=get("cognitive", ""),
-                score=get("score", ""),
-                keywords=get("keywords", ""),
-                tags=get("tags", ""),
-                source=self._sources(values, len(values)),
+                **self._details(get, values, len(values)),
                 default_type=self.section_type or self.sheet_type,
                 cols={**lay.cols, "opt0": lay.names.get("options", "")},
                 header=lay.header,
@@ -673,15 +673,8 @@ class SheetReader:
             row=rowno,
             stem=stem or DEFAULT_CASE_QUESTION,
             answer=answer,
-            explanation=get("explanation", ""),
             chapter=chapter or case.chapter,
-            kp=get("kp", ""),
-            difficulty=get("difficulty", ""),
-            cognitive=get("cognitive", ""),
-            score=get("score", ""),
-            keywords=get("keywords", ""),
-            tags=get("tags", ""),
-            source=self._sources(values, len(values)),
+            **self._details(get, values, len(values)),
             case_title=title,
             cols=lay.cols,
             header=lay.header,

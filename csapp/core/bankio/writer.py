@@ -86,10 +86,29 @@ def _atomic_save(wb, path: str | os.PathLike) -> None:
     try:
         wb.save(tmp)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):  # it may never have been created
             tmp.unlink()
+        if isinstance(exc, OSError):
+            raise _about(exc, target) from exc
         raise
+
+
+def _ensure_writable(path: str | os.PathLike) -> None:
+    """Fail before a write-only workbook is built: openpyxl cannot abandon one cleanly."""
+    target = Path(path)
+    probe = target.with_name(f".{target.name}.{os.getpid()}.probe")
+    try:
+        with open(probe, "wb"):
+            pass
+        probe.unlink()
+    except OSError as exc:
+        raise _about(exc, target) from exc
+
+
+def _about(exc: OSError, target: Path) -> OSError:
+    """The same error, about the file the user chose rather than our temporary file."""
+    return type(exc)(exc.errno, exc.strerror, str(target))
 
 
 def _safe(value):
@@ -230,6 +249,7 @@ def export_workbook(
     cases: Iterable[CaseDraft] = (),
 ) -> None:
     """Write the canonical workbook (sheets 题目, 案例, 说明) that reads back to the same bank."""
+    _ensure_writable(path)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

@@ -23,8 +23,6 @@ from csapp.core import banks
 from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
 from csapp.ui.widgets.common import button, label
 
-LETTERS = "ABCDEFGH"
-
 
 class CorrectQuestionDialog(QDialog):
     """Shows the question; the key is edited with the control that fits its type."""
@@ -109,7 +107,7 @@ class CorrectQuestionDialog(QDialog):
             group = QButtonGroup(self)
             group.setExclusive(t is QuestionType.SINGLE)
             for i, text in enumerate(o for o in d.options if o):
-                letter = LETTERS[i]
+                letter = banks.LETTERS[i]
                 b = QRadioButton(letter) if t is QuestionType.SINGLE else QCheckBox(letter)
                 b.setChecked(letter in d.answer)
                 group.addButton(b)
@@ -177,9 +175,7 @@ class CorrectQuestionDialog(QDialog):
                 explanation=self.explanation_edit.toPlainText(),
             )
         except Exception as exc:  # a wrong key, or a locked/full database
-            from csapp.core.errors import user_message
-
-            message = str(exc) if isinstance(exc, banks.BankError) else user_message(exc)
+            message = banks.error_text(exc)
             if message is None:
                 raise
             self.error.setText(message)

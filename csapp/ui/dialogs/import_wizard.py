@@ -73,6 +73,19 @@ def soft(color: str, amount: float = 0.18) -> QColor:
     return QColor(*mix)
 
 
+def ask_save_xlsx(parent: QWidget, ctx: AppContext, title: str, name: str) -> str:
+    """A save dialog for a workbook, starting in (and remembering) the last folder used."""
+    start = str(ctx.settings.value("import/last_dir", str(Path.home())))
+    path, _ = QFileDialog.getSaveFileName(
+        parent, title, os.path.join(start, name), "Excel 工作簿 (*.xlsx)"
+    )
+    if path and not path.lower().endswith(".xlsx"):
+        path += ".xlsx"
+    if path:
+        ctx.settings.setValue("import/last_dir", str(Path(path).parent))
+    return path
+
+
 # ---------------------------------------------------------------------------- preview table
 
 
@@ -350,12 +363,13 @@ class ImportWizard(QDialog):
     def save_template(self) -> None:
         from csapp.core.bankio import write_template
 
-        path = self._ask_save("保存题库模板", "题库模板.xlsx")
+        path = ask_save_xlsx(self, self.ctx, "保存题库模板", "题库模板.xlsx")
         if not path:
             return
         try:
             write_template(path)
         except OSError as exc:
+            log.exception("saving the template to %s failed", path)
             self._source_message(self._error_text(exc))
             return
         self._source_message("")
@@ -834,12 +848,13 @@ class ImportWizard(QDialog):
         if done is None or not done.problem_rows:
             return
         stem = Path(self.source_name).stem or "题库"
-        path = self._ask_save("导出问题行", f"{stem}_需要修改的行.xlsx")
+        path = ask_save_xlsx(self, self.ctx, "导出问题行", f"{stem}_需要修改的行.xlsx")
         if not path:
             return
         try:
             write_problem_rows(path, done.problem_rows)
         except OSError as exc:
+            log.exception("saving the problem rows to %s failed", path)
             self.problems_saved.setText(self._error_text(exc))
             return
         self.problems_saved.setText(f"已保存到 {path}")
@@ -856,25 +871,11 @@ class ImportWizard(QDialog):
 
     # -- shared ------------------------------------------------------------------------
 
-    def _ask_save(self, title: str, name: str) -> str:
-        start = str(self.ctx.settings.value("import/last_dir", str(Path.home())))
-        path, _ = QFileDialog.getSaveFileName(
-            self, title, os.path.join(start, name), "Excel 工作簿 (*.xlsx)"
-        )
-        if path and not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        return path
-
     def _error_text(self, exc: BaseException, fallback: str = "") -> str:
-        from csapp.core.bankio import BankReadError
-        from csapp.core.errors import user_message
-
-        if isinstance(exc, BankReadError | banks.BankError):
-            return str(exc)
         return (
-            user_message(exc)
+            banks.error_text(exc)
             or fallback
-            or (f"出现了意外的错误，详细信息已记录在日志：{self.ctx.log_file}")
+            or f"出现了意外的错误，详细信息已记录在日志：{self.ctx.log_file}"
         )
 
     def reject(self) -> None:

@@ -5,14 +5,10 @@ Every action is a function of ``csapp.core.banks``; this page only asks, shows a
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -261,7 +257,7 @@ class BanksPage(QWidget):
         height = self.table.horizontalHeader().sizeHint().height() + 4
         height += rows * self.table.verticalHeader().defaultSectionSize()
         self.table.setMinimumHeight(height)
-        self.table.setMaximumHeight(max(height, height + 3 * 40))
+        self.table.setMaximumHeight(height + 3 * 40)
         if not has:
             self._bank_id = None
             return
@@ -380,15 +376,9 @@ class BanksPage(QWidget):
             self.select_bank(done.outcome.bank_id)
 
     def _save_path(self, title: str, name: str) -> str:
-        start = str(self.ctx.settings.value("import/last_dir", str(Path.home())))
-        path, _ = QFileDialog.getSaveFileName(
-            self, title, os.path.join(start, name), "Excel 工作簿 (*.xlsx)"
-        )
-        if path and not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
-        if path:
-            self.ctx.settings.setValue("import/last_dir", str(Path(path).parent))
-        return path
+        from csapp.ui.dialogs.import_wizard import ask_save_xlsx
+
+        return ask_save_xlsx(self, self.ctx, title, name)
 
     def _say(self, text: str, bad: bool = False) -> None:
         self.status.setText(text)
@@ -398,30 +388,26 @@ class BanksPage(QWidget):
         self.status_row.setVisible(bool(text) or self.task is not None)
 
     def _fail(self, exc: BaseException) -> None:
-        from csapp.core.bankio import BankReadError
-        from csapp.core.banks import BankError
-        from csapp.core.errors import user_message
+        from csapp.core import banks
 
-        if isinstance(exc, BankError | BankReadError):
-            self._say(str(exc), bad=True)
-        else:
-            self._say(
-                user_message(exc) or f"操作没有完成。详细信息已记录在日志：{self.ctx.log_file}",
-                bad=True,
-            )
+        self._say(
+            banks.error_text(exc) or f"操作没有完成。详细信息已记录在日志：{self.ctx.log_file}",
+            bad=True,
+        )
 
     def save_template(self) -> None:
-        from csapp.core.bankio import write_template
+        from csapp.core import bankio
 
         path = self._save_path("保存题库模板", "题库模板.xlsx")
-        if not path:
+        if not path or self.task is not None:
             return
-        try:
-            write_template(path)
-        except OSError as exc:
-            self._fail(exc)
-            return
-        self._say(f"模板已保存到 {path}。填好后点“导入题库”。")
+        # On the worker: the first use of openpyxl costs a quarter of a second to import.
+        self._start(
+            lambda: bankio.write_template(path),
+            "正在保存模板…",
+            lambda _v: self._say(f"模板已保存到 {path}。填好后点“导入题库”。"),
+            "",
+        )
 
     def export_bank(self) -> None:
         from csapp.core import banks
