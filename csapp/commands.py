@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from csapp.cli import command, open_library_or_exit
+
+
+def _write_failed(exc: OSError, path: object) -> int:
+    """One sentence for a file that could not be written (full disk, no permission, …)."""
+    from csapp.paths import os_reason
+
+    # Name the file the user asked for, not the temporary file it is written through.
+    print(f"无法写入“{path}”：{os_reason(exc)}。", file=sys.stderr)
+    return 1
 
 
 def _no_arguments(_parser: argparse.ArgumentParser) -> None:
@@ -91,8 +101,6 @@ def format_report(report) -> str:  # report: bankio.ImportReport
 
 def _progress_printer():
     """A one-line progress indicator on stderr when it is a terminal, else nothing."""
-    import sys
-
     if not sys.stderr.isatty():
         return lambda _f: None
     last = [-1]
@@ -114,8 +122,6 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("check", "检查题库文件：读取并校验，不写入资料库，输出报告", _check_arguments)
 def check(args: argparse.Namespace) -> int:
-    import sys
-
     from csapp.core.bankio import BankReadError
     from csapp.core.banks import read_file
 
@@ -141,8 +147,6 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("import", "把题库文件导入资料库（一次完成，中途失败不留半截）", _import_arguments)
 def import_bank(args: argparse.Namespace) -> int:
-    import sys
-
     from csapp.core import banks
     from csapp.core.bankio import BankReadError
     from csapp.core.importing import run
@@ -184,10 +188,7 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("export", "把一个题库导出为标准格式的 Excel 文件", _export_arguments)
 def export(args: argparse.Namespace) -> int:
-    import sys
-
     from csapp.core import banks
-    from csapp.core.errors import user_message
 
     library = open_library_or_exit(args)
     try:
@@ -197,8 +198,7 @@ def export(args: argparse.Namespace) -> int:
         print(f"{exc}现有题库：{names or '（无）'}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(user_message(exc) or f"无法写入“{args.out}”：{exc.strerror}。", file=sys.stderr)
-        return 1
+        return _write_failed(exc, args.out)
     finally:
         library.close()
     print(f"已把题库“{args.bank}”的 {count} 道题导出到 {args.out}")
@@ -211,16 +211,12 @@ def _template_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("template", "生成一份空白题库模板（含示例和填写说明）", _template_arguments)
 def template(args: argparse.Namespace) -> int:
-    import sys
-
     from csapp.core.bankio import write_template
-    from csapp.core.errors import user_message
 
     try:
         write_template(args.out)
     except OSError as exc:
-        print(user_message(exc) or f"无法写入“{args.out}”：{exc.strerror}。", file=sys.stderr)
-        return 1
+        return _write_failed(exc, args.out)
     print(f"已生成题库模板：{args.out}（“说明”工作表介绍了填写方法）")
     return 0
 
@@ -237,17 +233,13 @@ def _build_course_arguments(parser: argparse.ArgumentParser) -> None:
     _build_course_arguments,
 )
 def build_course_bank(args: argparse.Namespace) -> int:
-    import sys
-
     from csapp.core import course_bank
     from csapp.core.bankio import read_bank
-    from csapp.core.errors import user_message
 
     try:
         path = course_bank.build_workbook(args.out)
     except OSError as exc:
-        print(user_message(exc) or f"无法写入：{exc}", file=sys.stderr)
-        return 1
+        return _write_failed(exc, args.out or "内置题库")
     report = read_bank(path).report
     print(f"已写入 {path}：题目 {report.questions} 道，案例 {report.cases} 个。")
     if report.errors or report.warnings:
@@ -268,11 +260,9 @@ def _paper_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("paper", "按试卷蓝图组一份试卷，打印成 PDF（可同时输出参考答案）", _paper_arguments)
 def paper(args: argparse.Namespace) -> int:
-    import sys
     from pathlib import Path
 
     from csapp.core import exam
-    from csapp.core.errors import user_message
 
     library = open_library_or_exit(args)
     try:
@@ -290,11 +280,7 @@ def paper(args: argparse.Namespace) -> int:
     try:
         pages, key_pages = write_paper(composed, out, answers)
     except OSError as exc:
-        from csapp.paths import os_reason
-
-        where = exc.filename or out
-        print(user_message(exc) or f"无法写入“{where}”：{os_reason(exc)}。", file=sys.stderr)
-        return 1
+        return _write_failed(exc, out)
     total = exam.fmt_marks(composed.total)
     print(f"试卷已写入 {out}：{len(composed.items)} 道题，满分 {total} 分，{pages} 页。")
     if answers is not None:

@@ -7,7 +7,6 @@ can be shared by the GUI thread and background jobs.
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from sqlmodel import Session
 from csapp import paths
 from csapp.core import db
 from csapp.core.importing import ImportOutcome
-from csapp.core.models import AnswerRecord, Bank, Case, Question, WrongBookEntry
+from csapp.core.models import AnswerRecord, Bank, Question
 from csapp.core.summary import LibrarySummary, summarize
 
 log = logging.getLogger(__name__)
@@ -30,17 +29,6 @@ class Reading:
     position: int
     percent: float
     done: bool
-
-
-@dataclass(slots=True)
-class CaseRow:
-    id: int
-    bank: str
-    title: str
-    chapter: str
-    chapter_no: int | None
-    questions: int
-    material: str
 
 
 @dataclass(slots=True)
@@ -58,17 +46,6 @@ class ChapterStats:
 
 def _chapter_key(chapter_no: int | None, chapter: str) -> tuple[int, str]:
     return (chapter_no if chapter_no is not None else 10_000, chapter)
-
-
-@dataclass(slots=True)
-class WrongRow:
-    question_id: int
-    stem: str
-    qtype: str
-    chapter: str
-    wrong_count: int
-    correct_streak: int
-    note: str
 
 
 class Library:
@@ -111,37 +88,6 @@ class Library:
             row.updated_at = now()
             return Reading(chapter_no, row.position, row.percent, row.done)
 
-    def counts_by_chapter(self) -> list[tuple[str, int | None, dict[str, int]]]:
-        """(chapter label, chapter number, {type: count}) over all banks, in chapter order."""
-        table: dict[tuple[str, int | None], Counter[str]] = {}
-        with self.session() as s:
-            for chapter, no, qtype, n in s.execute(
-                select(Question.chapter, Question.chapter_no, Question.qtype, func.count())
-                .where(Question.case_id.is_(None))
-                .group_by(Question.chapter, Question.chapter_no, Question.qtype)
-            ):
-                table.setdefault((chapter, no), Counter())[qtype] += n
-        ordered = sorted(table.items(), key=lambda kv: _chapter_key(kv[0][1], kv[0][0]))
-        return [(chapter, no, dict(counts)) for (chapter, no), counts in ordered]
-
-    def cases(self) -> list[CaseRow]:
-        with self.session() as s:
-            n_questions = (
-                select(func.count())
-                .where(Question.case_id == Case.id)
-                .correlate(Case)
-                .scalar_subquery()
-            )
-            rows = s.execute(
-                select(Case, Bank.name, n_questions).join(Bank, Bank.id == Case.bank_id)
-            ).all()
-        result = [
-            CaseRow(c.id, bank, c.title, c.chapter, c.chapter_no, n, c.material)
-            for c, bank, n in rows
-        ]
-        result.sort(key=lambda r: (*_chapter_key(r.chapter_no, r.chapter), r.title))
-        return result
-
     def chapter_stats(self) -> list[ChapterStats]:
         """Questions, answers and correct answers per chapter (latest answers all count)."""
         with self.session() as s:
@@ -172,20 +118,6 @@ class Library:
         ]
         stats.sort(key=lambda st: _chapter_key(st.chapter_no, st.chapter))
         return stats
-
-    def wrong_book(self) -> list[WrongRow]:
-        """Open 错题本 entries, most-missed first."""
-        with self.session() as s:
-            rows = s.execute(
-                select(WrongBookEntry, Question.stem, Question.qtype, Question.chapter)
-                .join(Question, Question.id == WrongBookEntry.question_id)
-                .where(WrongBookEntry.mastered_at.is_(None))
-                .order_by(WrongBookEntry.wrong_count.desc(), WrongBookEntry.last_wrong_at.desc())
-            ).all()
-        return [
-            WrongRow(e.question_id, stem, qtype, chapter, e.wrong_count, e.correct_streak, e.note)
-            for e, stem, qtype, chapter in rows
-        ]
 
 
 def sync_builtin_bank(library: Library, path: Path | None = None) -> ImportOutcome | None:

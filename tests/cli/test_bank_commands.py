@@ -105,3 +105,11 @@ def test_build_course_bank_writes_the_built_in_workbook(tmp_path):
     shipped = read_bank(paths.BUILTIN_BANK)
     assert [q.fingerprint for q in built.questions] == [q.fingerprint for q in shipped.questions]
     assert not built.report.errors and not built.report.warnings
+
+
+def test_export_to_an_unwritable_place_is_one_sentence_naming_the_users_file(tmp_path):
+    target = tmp_path / "no such folder" / "导出.xlsx"
+    result = run_main("export", "客户服务管理", str(target))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"无法写入“{target}”：路径不存在。"
+    assert not target.parent.exists()
