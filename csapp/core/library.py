@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -106,7 +106,9 @@ class Library:
                         Question.chapter,
                         Question.chapter_no,
                         func.count(AnswerRecord.id),
-                        func.sum(AnswerRecord.correct),
+                        func.sum(
+                            cast(AnswerRecord.correct, Integer)
+                        ),  # a Boolean sum reads back as True
                     )
                     .join(AnswerRecord, AnswerRecord.question_id == Question.id)
                     .group_by(Question.chapter, Question.chapter_no)

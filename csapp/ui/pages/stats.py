@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from csapp.ui.context import AppContext
 from csapp.ui.models.table import RowsModel
@@ -22,7 +29,14 @@ class StatsPage(QWidget):
         layout.addWidget(self.summary)
         self.empty = EmptyState("还没有答题记录。做完一次练习，这里就会显示各章正确率。", "去练习")
         self.empty.action.connect(lambda: self.navigate_requested.emit("practice"))
-        layout.addWidget(self.empty)
+        # The table or the empty state takes the page's height; the empty card stays on top.
+        self.stack = QStackedWidget()
+        empty_page = QWidget()
+        empty_layout = QVBoxLayout(empty_page)
+        empty_layout.setContentsMargins(0, 0, 0, 0)
+        empty_layout.addWidget(self.empty)
+        empty_layout.addStretch()
+        self.stack.addWidget(empty_page)
         self.table = QTableView()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -38,21 +52,19 @@ class StatsPage(QWidget):
         )
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(self.table, 1)
+        self.stack.addWidget(self.table)
+        layout.addWidget(self.stack, 1)
         ctx.library_ready.connect(self.refresh)
         ctx.library_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
-        if self.ctx.library is None:
-            self.table.setVisible(False)
-            self.empty.setVisible(False)
-            return
-        stats = self.ctx.library.chapter_stats()
+        stats = self.ctx.library.chapter_stats() if self.ctx.library else []
         answered = sum(s.answered for s in stats)
         self.model.set_rows(stats)
-        self.table.setVisible(answered > 0)
-        self.empty.setVisible(answered == 0)
+        self.stack.setCurrentWidget(self.table if answered else self.stack.widget(0))
+        self.stack.setVisible(self.ctx.library is not None)
+        self.summary.setVisible(answered > 0)
         if answered:
             correct = sum(s.correct for s in stats)
             weakest = min((s for s in stats if s.answered), key=lambda s: s.accuracy or 0)
@@ -60,5 +72,3 @@ class StatsPage(QWidget):
                 f"共答 {answered} 题，正确率 {correct / answered:.0%}。"
                 f"最薄弱：{weakest.chapter or '（未分章节）'}（{weakest.accuracy:.0%}）。"
             )
-        else:
-            self.summary.setText("")
