@@ -41,14 +41,16 @@ def run_gui(args) -> int:  # args: argparse.Namespace
     if args.screenshot and not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
-    from PySide6.QtCore import QLockFile, Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    # Nothing on the way to the first frame may touch the ``Qt`` namespace, QStyle or
+    # QMessageBox from Python: PySide builds every enum of a class the first time the class is
+    # used, ~20 ms for ``Qt`` alone (tests/ui/test_startup_path.py keeps it so).
+    from PySide6.QtCore import QLockFile, QTimer
+    from PySide6.QtWidgets import QApplication
 
-    QApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    # Fusion chosen through Qt's own arguments: setStyle() from Python costs ~6 ms of enum setup.
-    app = QApplication.instance() or QApplication([*sys.argv[:1], "-style", "fusion"])
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([*sys.argv[:1], "-style", "fusion"])
+        app.setProperty("csapp_fusion", True)
     app.setApplicationName("csapp")
     app.setApplicationDisplayName("客户服务管理")
     app.setOrganizationName("csapp")
@@ -57,6 +59,8 @@ def run_gui(args) -> int:  # args: argparse.Namespace
     def refuse(message: str, status: int) -> int:
         print(message, file=sys.stderr)
         if interactive:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, "客户服务管理", message)
         return status
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSignalBlocker, QSize, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -40,11 +41,13 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        side = QWidget()
+        # The shell stays clear of the ``Qt`` namespace and other enum-heavy classes until
+        # the first frame is painted (see app.run_gui); a QFrame paints its style-sheet
+        # background without WA_StyledBackground.
+        side = QFrame()
         side.setObjectName("side")
-        side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setContentsMargins(0, 0, 1, 0)  # keep the border-right line uncovered
         side_layout.setSpacing(0)
         title = QLabel("客户服务管理")
         title.setObjectName("appTitle")
@@ -52,11 +55,9 @@ class MainWindow(QMainWindow):
         self.nav = QListView()
         self.nav.setObjectName("nav")
         self.nav.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._nav_model = QStandardItemModel(self.nav)
         for i, spec in enumerate(PAGES):
             item = QStandardItem(spec.title)
-            item.setData(spec.key, Qt.ItemDataRole.UserRole)
             item.setToolTip(f"{spec.title}（Ctrl+{i + 1}）")
             self._nav_model.appendRow(item)
         self.nav.setModel(self._nav_model)
@@ -69,7 +70,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(root)
 
         self.nav.selectionModel().currentChanged.connect(
-            lambda current, _prev: self.show_page(current.data(Qt.ItemDataRole.UserRole))
+            lambda current, _prev: self.show_page(PAGE_KEYS[current.row()])
         )
         # The first frame is the shell; the home page is built right after it is on screen.
         with QSignalBlocker(self.nav.selectionModel()):
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
     # -- window ------------------------------------------------------------------------
 
     def _install_shortcuts(self) -> None:
+        from PySide6.QtGui import QKeySequence, QShortcut
+
         app = QApplication.instance()
         zooms = (
             (QKeySequence.StandardKey.ZoomIn, 1),

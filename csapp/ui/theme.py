@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import NamedTuple
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -91,6 +91,14 @@ def _wants_dark(app: QApplication, choice: str) -> bool:
         return True
     if choice == "light":
         return False
+    if app.property("csapp_styled") is None:
+        # Before the first frame: our palette is not set yet, so the platform's palette still
+        # tells light from dark. Asking QStyleHints instead would build Python enums for the
+        # whole Qt namespace (~20 ms, a sixth of a bare window's start).
+        window = app.palette().color(QPalette.ColorRole.Window)
+        return window.lightness() < 128
+    from PySide6.QtCore import Qt
+
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
@@ -100,7 +108,7 @@ def apply(app: QApplication, settings: QSettings, override: str | None = None) -
     choice = override or str(settings.value("view/theme", "auto"))
     _current = DARK if _wants_dark(app, choice) else LIGHT
     if app.property("csapp_styled") is None:
-        if app.style().name() != "fusion":
+        if app.property("csapp_fusion") is None:  # run_gui asks for Fusion on the command line
             app.setStyle("Fusion")
         app.setProperty("csapp_styled", True)
     app.setPalette(_palette(_current))

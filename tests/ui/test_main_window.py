@@ -139,6 +139,30 @@ def test_dark_theme_applies_dark_palette(qtbot, data_dir):
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 200
 
 
+def test_auto_theme_follows_a_dark_platform_palette_at_start(qtbot):
+    """Before our palette is set, the platform's palette decides light or dark."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from csapp.ui import theme
+
+    app = QApplication.instance()
+    saved_palette, styled = app.palette(), app.property("csapp_styled")
+    try:
+        app.setProperty("csapp_styled", None)
+        dark = QPalette(saved_palette)
+        dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+        app.setPalette(dark)
+        assert theme._wants_dark(app, "auto")
+        light = QPalette(saved_palette)
+        light.setColor(QPalette.ColorRole.Window, QColor("#f0f0f0"))
+        app.setPalette(light)
+        assert not theme._wants_dark(app, "auto")
+        assert theme._wants_dark(app, "dark") and not theme._wants_dark(app, "light")
+    finally:
+        app.setProperty("csapp_styled", styled)
+        app.setPalette(saved_palette)
+
+
 def test_qt_dialog_buttons_speak_chinese(qtbot):
     from PySide6.QtWidgets import QDialogButtonBox
 
