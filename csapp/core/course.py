@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import NamedTuple
@@ -50,6 +51,19 @@ def chapters(course_dir: Path = COURSE_DIR) -> tuple[Chapter, ...]:
         Chapter(no=int(c["no"]), title=str(c["title"]), path=course_dir / c["file"])
         for c in sorted(data["chapter"], key=lambda c: int(c["no"]))
     )
+
+
+def next_to_read(done: Collection[int], course_dir: Path = COURSE_DIR) -> int | None:
+    """The chapter a learner goes on with: the first one not read to the end.
+
+    When every chapter is done it is the first one again (for revision); None only when the
+    course has no chapter text at all.
+    """
+    available = [c for c in chapters(course_dir) if c.available]
+    unread = [c for c in available if c.no not in done]
+    if unread:
+        return unread[0].no
+    return available[0].no if available else None
 
 
 def sections(markdown: str) -> list[Section]:

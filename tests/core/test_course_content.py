@@ -142,3 +142,24 @@ def test_case_library(sources):
         assert 2 <= len(case.questions) <= 3, case.title
         assert sum(q.score for q in case.questions) == pytest.approx(15), case.title
         assert len(CJK.findall(case.material)) >= 250, case.title
+
+
+def test_next_to_read_is_the_first_chapter_not_finished(tmp_path):
+    from csapp.core.course import chapters, next_to_read
+
+    assert next_to_read(()) == 1
+    assert next_to_read((1, 2, 4)) == 3
+    every = [c.no for c in chapters()]
+    assert next_to_read(every) == 1  # all read: back to the start for revision
+    # A chapter whose text is missing is skipped; a course with none gives None.
+    (tmp_path / "ch01.md").write_text("# 第1章\n", encoding="utf-8")
+    (tmp_path / "index.toml").write_text(
+        '[[chapter]]\nno = 1\ntitle = "一"\nfile = "ch01.md"\n'
+        '[[chapter]]\nno = 2\ntitle = "二"\nfile = "missing.md"\n',
+        encoding="utf-8",
+    )
+    assert next_to_read((1,), tmp_path) == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "index.toml").write_text('[[chapter]]\nno = 1\ntitle = "一"\nfile = "x.md"\n')
+    assert next_to_read((), empty) is None

@@ -107,3 +107,16 @@ def test_reading_percentage_is_shown_and_kept(qtbot, open_window):
     bar.setValue(bar.maximum())
     study.save_state()
     assert study.read_label.text() == "✓ 已读完"
+
+
+def test_the_reader_opens_on_the_chapter_to_go_on_with(qtbot, open_window, data_dir):
+    from csapp.core.library import open_library
+
+    lib = open_library(data_dir, builtin=False)
+    lib.save_reading(1, 0, 100.0)
+    lib.close()
+    window = open_window()
+    study = window.show_page("study")
+    assert study._chapter is not None and study._chapter.no == 2
+    assert study.reader.toPlainText().strip() != ""
+    assert study.list.currentIndex().row() == 1

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from csapp.core.course import chapters
+from csapp.core.course import chapters, next_to_read
 from csapp.ui.context import AppContext
 from csapp.ui.widgets.common import PageHeader, button, card, label, page_layout
 
@@ -137,7 +137,7 @@ class HomePage(QWidget):
         detail.setText("道待复习" if summary.wrong_open else "道，答错的题会自动收进这里")
 
         unread = [c for c in course if c.no not in summary.chapters_done]
-        self._next_chapter = unread[0].no if unread else course[0].no
+        self._next_chapter = next_to_read(summary.chapters_done)
         self._update_reading_button(started=summary.reading_started)
         if not summary.questions:
             self.next_hint.setText("资料库里还没有题目。可以先读教材，或导入一份题库。")

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csapp.core.course import Chapter, chapters, sections
+from csapp.core.course import Chapter, chapters, next_to_read, sections
 from csapp.ui import theme
 from csapp.ui.context import AppContext
 from csapp.ui.widgets.common import PageHeader, button, label, page_layout
@@ -234,6 +234,11 @@ class StudyPage(QWidget):
         if current is not None:
             self._select_row(current)
             self._update_read_label(reading.get(current))
+        elif self.ctx.library is not None:
+            # Never an empty reader: open where the learner goes on (home's 继续阅读 too).
+            chapter_no = next_to_read({no for no, r in reading.items() if r.done})
+            if chapter_no is not None:
+                self.open_chapter(chapter_no)
 
     def _library_changed(self) -> None:
         # Questions may have been imported: the section links' counts change.
