@@ -47,6 +47,7 @@ from csapp.core.questions import (
     DEFAULT_MARKS,
     DIFFICULTIES,
     FALSE_ANSWER,
+    LETTERS,
     SUBJECTIVE_TYPES,
     TRUE_ANSWER,
     TYPE_ORDER,
@@ -94,7 +95,6 @@ __all__ = [
 # spreadsheet is what takes the time (openpyxl), the bulk insert is a small part of it.
 READ_SHARE = 0.8
 MAX_NAME = 60
-LETTERS = "ABCDEFGH"
 
 
 class BankError(Exception):
@@ -814,7 +814,8 @@ def _issue_rows(issue) -> list[int]:
 
 
 def _options_text(options: Sequence[str]) -> str:
-    return "   ".join(f"{LETTERS[i]}. {_flat(o, 60)}" for i, o in enumerate(options[:8]) if o)
+    shown = options[: len(LETTERS)]
+    return "   ".join(f"{LETTERS[i]}. {_flat(o, 60)}" for i, o in enumerate(shown) if o)
 
 
 def _flat(text: str, limit: int = 300) -> str:

@@ -16,10 +16,9 @@ import html
 from dataclasses import dataclass
 
 from csapp.core.exam import Paper, PaperItem, PaperSection, fmt_marks
-from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
+from csapp.core.questions import FALSE_ANSWER, LETTERS, TRUE_ANSWER, QuestionType
 
 COURSE = "客户服务管理"
-LETTERS = "ABCDEFGH"
 ON_SCREEN_JUDGE = "正确的选“正确”，错误的选“错误”。"
 ON_PAPER_JUDGE = "正确的在括号内打“√”，错误的打“×”。"
 GAP = "&nbsp;" * 4  # Qt collapses U+3000 like any other space

@@ -30,13 +30,13 @@ from csapp.core.models import AnswerRecord, Case, Question, StudySession
 from csapp.core.questions import (
     DEFAULT_MARKS,
     FALSE_ANSWER,
+    LETTERS,
     OBJECTIVE_TYPES,
     TRUE_ANSWER,
     QuestionType,
     normalize_text,
 )
 
-LETTERS = "ABCDEFGH"
 QUIZ_SINGLE = 10
 QUIZ_JUDGE = 5
 QUIZ_PASS = 60.0

@@ -59,6 +59,9 @@ COGNITIVE_LEVELS: tuple[str, ...] = ("识记", "领会", "简单应用", "综合
 TRUE_ANSWER = "正确"
 FALSE_ANSWER = "错误"
 
+# Option letters: a question has at most eight options, labelled A–H.
+LETTERS = "ABCDEFGH"
+
 
 @dataclass(slots=True)
 class KeyPoint:

@@ -1,8 +1,9 @@
 """Print a composed paper (and its answer key) to PDF with Qt's own printing.
 
-QTextDocument lays the HTML of ``core.exam_paper`` out on A4 pages of a QPdfWriter; each page
-gets a footer with its number. Qt embeds the (subset) fonts it used, so the Chinese text shows
-on any computer. Safe to call on a worker thread: everything here is created and used there.
+QTextDocument lays the HTML of ``core.exam_paper`` out on A4 pages of a QPdfWriter (the page
+set-up of ``ui.pdf``, shared with the app's other PDFs); each page gets a footer with its
+number. Qt embeds the (subset) fonts it used, so the Chinese text shows on any computer.
+Safe to call on a worker thread: everything here is created and used there.
 """
 
 from __future__ import annotations
@@ -12,21 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (
-    QFont,
-    QFontDatabase,
-    QGuiApplication,
-    QImage,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QTextDocument,
-)
+from PySide6.QtCore import QRectF, QSizeF, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QImage, QPainter, QTextDocument
 
 from csapp.core.exam import Paper
 from csapp.core.exam_paper import STYLE, Block, footer_text, key_blocks, paper_blocks
+from csapp.ui.pdf import a4_writer
 
 # A paper is set in a 宋体-like serif where the system has one; 黑体-like fonts otherwise.
 if sys.platform == "win32":
@@ -38,6 +30,7 @@ else:
 SANS = ["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Source Han Sans SC", "Microsoft YaHei",
         "PingFang SC", "Heiti SC"]  # fmt: skip
 DPI = 600
+MARGINS = (20, 16, 20, 12)  # mm: left, top, right, bottom
 LAYOUT_DPI = 96
 
 
@@ -115,20 +108,7 @@ def write_pdf(
 ) -> int:
     """Print ``blocks`` on A4 pages into ``path``; returns the number of pages."""
     path = Path(path)
-    with open(path, "wb"):
-        pass  # a folder that cannot be written fails here, with a proper OSError
-    writer = QPdfWriter(str(path))
-    writer.setResolution(DPI)
-    writer.setTitle(title)
-    writer.setCreator("csapp 客户服务管理")
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(20, 16, 20, 12),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer = a4_writer(path, title, MARGINS, DPI, creator="csapp 客户服务管理")
     area = writer.pageLayout().paintRectPixels(DPI)
     footer_height = DPI * 0.45  # about 11 mm
     scale = DPI / LAYOUT_DPI

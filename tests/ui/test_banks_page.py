@@ -104,7 +104,9 @@ def test_the_wizard_imports_a_trainers_workbook_end_to_end(
     out = tmp_path / "要改的行.xlsx"
     _save_to(monkeypatch, out)
     qtbot.mouseClick(wizard.export_problems_button, Qt.MouseButton.LeftButton)
-    assert str(out) in wizard.problems_saved.text()
+    assert not wizard.export_problems_button.isEnabled()  # written on a worker
+    qtbot.waitUntil(lambda: wizard.export_problems_button.isEnabled(), timeout=20_000)
+    assert wizard.problems_saved.text() == f"已保存到 {out}"
     from openpyxl import load_workbook
 
     ws = load_workbook(out).worksheets[0]
@@ -115,6 +117,24 @@ def test_the_wizard_imports_a_trainers_workbook_end_to_end(
 
     qtbot.mouseClick(wizard.finish_button, Qt.MouseButton.LeftButton)
     assert not wizard.isVisible()
+
+
+def test_problem_rows_that_cannot_be_written_say_so_in_one_sentence(
+    qtbot, open_window, monkeypatch, tmp_path
+):
+    _window, page = _page(open_window)
+    wizard = _read(qtbot, page, monkeypatch, bank_with_error(tmp_path / "培训题.xlsx"))
+    qtbot.mouseClick(wizard.preview_next, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.stack.currentWidget() is wizard.done_page, timeout=20_000)
+    out = tmp_path / "没有这个文件夹" / "要改的行.xlsx"
+    _save_to(monkeypatch, out)
+    qtbot.mouseClick(wizard.export_problems_button, Qt.MouseButton.LeftButton)
+    assert not wizard.again_button.isEnabled()
+    qtbot.waitUntil(lambda: wizard.export_problems_button.isEnabled(), timeout=20_000)
+    assert wizard.problems_saved.text() == f"无法写入“{out}”：路径不存在。"
+    assert wizard.again_button.isEnabled() and not wizard.is_busy()
+    assert not out.parent.exists()
 
 
 def test_importing_the_same_file_again_updates_the_bank(qtbot, open_window, monkeypatch, tmp_path):

@@ -258,6 +258,50 @@ def test_export_to_docx_and_pdf(qtbot, page, tmp_path, monkeypatch):
     assert (tmp_path / "答案.pdf").read_bytes()[:4] == b"%PDF"
 
 
+def test_the_pdf_export_runs_on_a_worker_and_confirms(qtbot, page, tmp_path, monkeypatch):
+    from csapp.ui.dialogs import case_export
+
+    editor = start_first_case(qtbot, page)
+    edit = editor.answer_edit(0)
+    edit.setFocus()
+    ime(edit, FULL_1)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, title, text: told.append(text))
+    choice = case_export.ExportChoice(pdf=True, include_case=True, include_points=False)
+    monkeypatch.setattr(case_export.ExportDialog, "ask", lambda *a, **k: (choice, True))
+    target = tmp_path / "交给老师"  # no suffix typed: .pdf is added
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(editor.export_button, Qt.MouseButton.LeftButton)
+    assert not editor.export_button.isEnabled() and not page.review.export_button.isEnabled()
+    assert told == []  # the click returned before the file was written
+    pdf = tmp_path / "交给老师.pdf"
+    qtbot.waitUntil(lambda: bool(told), timeout=30_000)
+    assert told == [f"已保存到：{pdf}"] and page.last_export == str(pdf)
+    assert editor.export_button.isEnabled() and page.review.export_button.isEnabled()
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 2000
+    assert not (tmp_path / "交给老师.pdf.tmp").exists()
+
+
+@pytest.mark.parametrize("pdf", [True, False], ids=["pdf", "docx"])
+def test_an_export_that_cannot_be_written_names_the_file(qtbot, page, tmp_path, monkeypatch, pdf):
+    from csapp.ui.dialogs import case_export
+
+    editor = start_first_case(qtbot, page)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warned.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: pytest.fail("no file"))
+    choice = case_export.ExportChoice(pdf=pdf, include_case=True, include_points=False)
+    monkeypatch.setattr(case_export.ExportDialog, "ask", lambda *a, **k: (choice, True))
+    target = tmp_path / "没有这个文件夹" / f"答案{choice.suffix}"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    qtbot.mouseClick(editor.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(warned), timeout=30_000)
+    assert warned == [f"无法写入“{target}”：路径不存在。"]
+    assert editor.export_button.isEnabled()
+    assert not target.parent.exists()
+
+
 def test_closing_the_window_saves_what_was_just_typed(qtbot, page, data_dir):
     editor = start_first_case(qtbot, page)
     edit = editor.answer_edit(0)

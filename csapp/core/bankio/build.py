@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from csapp.core.questions import (
     DEFAULT_MARKS,
     FALSE_ANSWER,
+    LETTERS,
     SUBJECTIVE_TYPES,
     TRUE_ANSWER,
     CaseDraft,
@@ -21,7 +22,6 @@ from csapp.core.questions import (
 )
 
 from .fields import (
-    LETTERS,
     answer_in_stem,
     answer_letters,
     answer_numbers,

@@ -9,11 +9,9 @@ import json
 import re
 from functools import lru_cache
 
-from csapp.core.questions import KeyPoint
+from csapp.core.questions import LETTERS, KeyPoint
 
 from .text import clean, key
-
-LETTERS = "ABCDEFGH"
 
 # ---------------------------------------------------------------------------- options
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import re
 
-from csapp.core.questions import CaseDraft, QuestionDraft, QuestionType
+from csapp.core.questions import LETTERS, CaseDraft, QuestionDraft, QuestionType
 
 from .build import CELL_CAP, DEFAULT_CASE_QUESTION, RawQuestion, ReadContext, build
 from .fields import (
-    LETTERS,
     answer_letters,
     is_option_label_start,
     split_labeled,

@@ -16,6 +16,7 @@ from pathlib import Path
 from csapp.core.questions import (
     DEFAULT_MARKS,
     DIFFICULTIES,
+    LETTERS,
     SUBJECTIVE_TYPES,
     CaseDraft,
     QuestionDraft,
@@ -23,7 +24,7 @@ from csapp.core.questions import (
 )
 
 from .build import DEFAULT_CASE_QUESTION
-from .fields import LETTERS, key_points, render_keywords, render_points
+from .fields import key_points, render_keywords, render_points
 from .model import ProblemRow
 
 T = QuestionType

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QMarginsF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from csapp.ui import theme
+from csapp.ui.pdf import print_html
 from csapp.ui.widgets.common import button, label
 
 
@@ -82,25 +82,28 @@ class ExportDialog(QDialog):
         return (dialog.choice() if ok else None), ok
 
 
-def write_pdf(html: str, path: str) -> None:
-    """Print the export HTML to an A4 PDF with a Chinese font; raises OSError on failure."""
-    writer = QPdfWriter(path)
-    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-    writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout.Unit.Millimeter)
-    writer.setResolution(150)
-    writer.setTitle("案例分析")
-    doc = QTextDocument()
+PDF_MARGINS = (18, 18, 18, 18)  # mm
+PDF_RESOLUTION = 150
+PDF_STYLE = (
+    "h1 { font-size: 18pt; } h2 { font-size: 14pt; margin-top: 14px; } "
+    "h3 { font-size: 12pt; margin-top: 8px; } p { line-height: 160%; }"
+)
+
+
+def write_pdf(html: str, path: str | Path) -> Path:
+    """Print the export HTML to an A4 PDF with a Chinese font; raises OSError on failure.
+
+    Runs on a worker thread (see ``csapp.ui.pdf`` for why that is safe).
+    """
     font = QFont()
     font.setFamilies(theme.FAMILIES)
     font.setPointSizeF(11)
-    doc.setDefaultFont(font)
-    doc.setDefaultStyleSheet(
-        "h1 { font-size: 18pt; } h2 { font-size: 14pt; margin-top: 14px; } "
-        "h3 { font-size: 12pt; margin-top: 8px; } p { line-height: 160%; }"
+    return print_html(
+        html,
+        Path(path),
+        "案例分析",
+        margins=PDF_MARGINS,
+        resolution=PDF_RESOLUTION,
+        font=font,
+        style_sheet=PDF_STYLE,
     )
-    doc.setHtml(html)
-    doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
-    doc.print_(writer)
-    del writer  # finishes the file
-    if not os.path.exists(path) or os.path.getsize(path) == 0:
-        raise OSError(f"无法写入“{path}”。")

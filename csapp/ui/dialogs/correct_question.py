@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.engine import Engine
 
 from csapp.core import banks
-from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
+from csapp.core.questions import FALSE_ANSWER, LETTERS, TRUE_ANSWER, QuestionType
 from csapp.ui.widgets.common import button, label
 
 
@@ -107,7 +107,7 @@ class CorrectQuestionDialog(QDialog):
             group = QButtonGroup(self)
             group.setExclusive(t is QuestionType.SINGLE)
             for i, text in enumerate(o for o in d.options if o):
-                letter = banks.LETTERS[i]
+                letter = LETTERS[i]
                 b = QRadioButton(letter) if t is QuestionType.SINGLE else QCheckBox(letter)
                 b.setChecked(letter in d.answer)
                 group.addButton(b)

@@ -44,7 +44,7 @@ from csapp.core import banks
 from csapp.ui import theme
 from csapp.ui.context import AppContext
 from csapp.ui.tasks import Task
-from csapp.ui.widgets.common import button, card, label
+from csapp.ui.widgets.common import button, card, label, restyle
 
 log = logging.getLogger(__name__)
 Index = QModelIndex | QPersistentModelIndex
@@ -718,8 +718,7 @@ class ImportWizard(QDialog):
                 )
             else:
                 self.name_hint.setText(f"将新建题库“{name}”。")
-        self.name_hint.style().unpolish(self.name_hint)
-        self.name_hint.style().polish(self.name_hint)
+        restyle(self.name_hint)
 
     def start_import(self) -> None:
         library = self.ctx.library
@@ -802,9 +801,9 @@ class ImportWizard(QDialog):
         layout.addStretch()
 
         buttons = QHBoxLayout()
-        again = button("再导入一个")
-        again.clicked.connect(self._restart)
-        buttons.addWidget(again)
+        self.again_button = button("再导入一个")
+        self.again_button.clicked.connect(self._restart)
+        buttons.addWidget(self.again_button)
         buttons.addStretch()
         self.practice_button = button("去练习")
         self.practice_button.clicked.connect(self._practice)
@@ -845,19 +844,41 @@ class ImportWizard(QDialog):
         from csapp.core.bankio import write_problem_rows
 
         done = self.done_import
-        if done is None or not done.problem_rows:
+        if done is None or not done.problem_rows or self.task is not None:
             return
         stem = Path(self.source_name).stem or "题库"
         path = ask_save_xlsx(self, self.ctx, "导出问题行", f"{stem}_需要修改的行.xlsx")
         if not path:
             return
-        try:
-            write_problem_rows(path, done.problem_rows)
-        except OSError as exc:
-            log.exception("saving the problem rows to %s failed", path)
-            self.problems_saved.setText(self._error_text(exc))
-            return
+        rows = done.problem_rows
+        self._problem_rows_busy(True)
+        self.problems_saved.setText("正在保存…")
+        # Written on the pool like every other export; while it runs the wizard counts as
+        # busy, so closing it waits for the file instead of leaving it half written.
+        task = Task(lambda: write_problem_rows(path, rows), name="problem-rows")
+        task.finished.connect(lambda _v: self._task_ended(self._problem_rows_saved, path))
+        task.failed.connect(
+            lambda exc: self._task_ended(lambda e: self._problem_rows_failed(e, path), exc)
+        )
+        self.task = task
+        task.start()
+
+    def _problem_rows_busy(self, busy: bool) -> None:
+        self.export_problems_button.setEnabled(not busy)
+        self.again_button.setEnabled(not busy)  # a new import would reuse the busy step
+
+    def _problem_rows_saved(self, path: str) -> None:
+        self._problem_rows_busy(False)
         self.problems_saved.setText(f"已保存到 {path}")
+
+    def _problem_rows_failed(self, exc: BaseException, path: str) -> None:
+        from csapp.paths import os_reason
+
+        self._problem_rows_busy(False)
+        if isinstance(exc, OSError):  # name the file the trainer chose
+            self.problems_saved.setText(f"无法写入“{path}”：{os_reason(exc)}。")
+        else:
+            self.problems_saved.setText(self._error_text(exc))
 
     def _restart(self) -> None:
         self.result = self.preview = self.done_import = None

@@ -26,7 +26,14 @@ from csapp.ui.context import AppContext
 from csapp.ui.models.questions import LazyQuestionsModel
 from csapp.ui.models.table import RowsModel
 from csapp.ui.tasks import Task
-from csapp.ui.widgets.common import EmptyState, PageHeader, button, label, page_layout
+from csapp.ui.widgets.common import (
+    EmptyState,
+    PageHeader,
+    button,
+    label,
+    page_layout,
+    restyle,
+)
 
 ALL_TYPES, ALL_CHAPTERS, ALL_DIFFICULTIES = "全部题型", "全部章节", "全部难度"
 
@@ -383,8 +390,7 @@ class BanksPage(QWidget):
     def _say(self, text: str, bad: bool = False) -> None:
         self.status.setText(text)
         self.status.setProperty("role", "bad" if bad else "muted")
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        restyle(self.status)
         self.status_row.setVisible(bool(text) or self.task is not None)
 
     def _fail(self, exc: BaseException) -> None:

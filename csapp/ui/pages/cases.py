@@ -2,7 +2,8 @@
 
 Three views in one page: the library (chapter and status filters, best scores), the editor
 (widgets/case_editor.py) and the review (widgets/case_review.py). Everything the learner does
-is a core call in ``csapp.core.cases``; the slow ones (judging, .docx) run on the pool.
+is a core call in ``csapp.core.cases``; the slow ones (judging, the .docx and PDF
+exports) run on the pool.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class CasesPage(QWidget):
         self.selected_case: int | None = None  # the case selected in the library
         self.submission: cases.Submission | None = None
         self._task = None
+        self._exporting = False  # a PDF or .docx is being written on the pool
         outer = page_layout(self)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
@@ -469,7 +471,7 @@ class CasesPage(QWidget):
     def export(self) -> None:
         from csapp.ui.dialogs.case_export import ExportDialog, write_pdf
 
-        if self.current_case is None or self.ctx.library is None:
+        if self.current_case is None or self.ctx.library is None or self._exporting:
             return
         in_review = self.stack.currentWidget() is self.review and self.submission is not None
         session_id = self.submission.session_id if in_review else None
@@ -490,35 +492,49 @@ class CasesPage(QWidget):
             return
         if not path.lower().endswith(choice.suffix):
             path += choice.suffix
+        case_id = self.current_case
         options = {
             "session_id": session_id,
             "include_case": choice.include_case,
             "include_points": choice.include_points,
         }
-        if choice.pdf:
-            try:
-                write_pdf(cases.export_html(engine, self.current_case, **options), path)
-            except (OSError, cases.CaseError) as exc:
-                self._error(str(exc))
-                return
-            self._exported(path)
-        else:
-            case_id = self.current_case
-            run_task(
-                lambda: cases.export_docx(engine, path, case_id, **options),
-                on_done=lambda p: self._exported(str(p)),
-                on_error=self._export_failed,
-                name="export-docx",
-            )
+
+        # Both files are written on the pool: the HTML/.docx come from the core, the PDF is
+        # printed by QTextDocument on a QPdfWriter, which needs no widget (see csapp.ui.pdf).
+        def job() -> Path:
+            if choice.pdf:
+                return write_pdf(cases.export_html(engine, case_id, **options), path)
+            return cases.export_docx(engine, path, case_id, **options)
+
+        self._set_exporting(True)
+        run_task(
+            job,
+            on_done=lambda _p: self._exported(path),
+            on_error=lambda exc: self._export_failed(exc, path),
+            name="export-pdf" if choice.pdf else "export-docx",
+        )
+
+    def _set_exporting(self, on: bool) -> None:
+        self._exporting = on
+        self.editor.export_button.setEnabled(not on)
+        self.review.export_button.setEnabled(not on)
 
     def _exported(self, path: str) -> None:
+        self._set_exporting(False)
         self.last_export = path
         QMessageBox.information(self, "导出完成", f"已保存到：{path}")
 
-    def _export_failed(self, exc: BaseException) -> None:
+    def _export_failed(self, exc: BaseException, path: str) -> None:
         from csapp.core.errors import user_message
+        from csapp.paths import os_reason
 
-        self._error(user_message(exc) or "导出没有完成，详细信息已记录在日志中。")
+        self._set_exporting(False)
+        if isinstance(exc, cases.CaseError):
+            self._error(str(exc))
+        elif isinstance(exc, OSError):  # name the file the learner chose
+            self._error(f"无法写入“{path}”：{os_reason(exc)}。")
+        else:
+            self._error(user_message(exc) or "导出没有完成，详细信息已记录在日志中。")
 
     def _error(self, message: str) -> None:
         QMessageBox.warning(self, "案例分析", message)

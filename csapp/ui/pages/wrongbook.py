@@ -48,30 +48,9 @@ BOOK_SCHEME = "book"
 
 def print_pdf(document_html: str, path: Path, title: str = "错题本") -> Path:
     """Lay out the HTML on A4 pages and write a PDF (runs on a worker thread)."""
-    from PySide6.QtCore import QMarginsF, QSizeF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    from csapp.ui.pdf import print_html
 
-    tmp = path.with_name(path.name + ".tmp")
-    writer = QPdfWriter(str(tmp))
-    writer.setTitle(title)
-    writer.setCreator("csapp")
-    writer.setResolution(96)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(16, 16, 16, 16),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    doc = QTextDocument()
-    doc.setHtml(document_html)
-    rect = writer.pageLayout().paintRectPixels(writer.resolution())
-    doc.setPageSize(QSizeF(rect.width(), rect.height()))
-    doc.print_(writer)
-    del writer
-    tmp.replace(path)
-    return path
+    return print_html(document_html, path, title, margins=(16, 16, 16, 16), resolution=96)
 
 
 def question_html(item: practice.QuestionItem, note_count: int | None = None) -> str:

@@ -48,7 +48,7 @@ from csapp.core import cases
 from csapp.core.keypoints import count_chars
 from csapp.ui import theme
 from csapp.ui.models.table import RowsModel
-from csapp.ui.widgets.common import button, label
+from csapp.ui.widgets.common import button, label, restyle
 
 if TYPE_CHECKING:
     from csapp.core.library import Library
@@ -536,8 +536,7 @@ class AnswerEditor(QWidget):
         if role != self._count_role:
             self._count_role = role
             self.count.setProperty("role", role)
-            self.count.style().unpolish(self.count)
-            self.count.style().polish(self.count)
+            restyle(self.count)
         if self.on_counted is not None:
             self.on_counted(n)
 
@@ -843,14 +842,12 @@ class CaseEditor(QWidget):
         self.save_label.setText("⚠ 自动保存失败，正在重试")
         self.save_label.setToolTip(f"{reason}你写的内容仍在窗口中，不会丢失。")
         self.save_label.setProperty("role", "bad")
-        self.save_label.style().unpolish(self.save_label)
-        self.save_label.style().polish(self.save_label)
+        restyle(self.save_label)
 
     def _set_save_label(self, at: datetime | None = None) -> None:
         self._label_state = "saved"
         self.save_label.setProperty("role", "muted")
-        self.save_label.style().unpolish(self.save_label)
-        self.save_label.style().polish(self.save_label)
+        restyle(self.save_label)
         self.save_label.setToolTip("每次改动都会在两秒内自动保存，关掉程序也不会丢。")
         if at is None:
             self.save_label.setText("自动保存已开启")

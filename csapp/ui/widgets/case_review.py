@@ -331,6 +331,8 @@ class ReviewView(QWidget):
             b = button(text, primary=primary)
             b.clicked.connect(signal)
             top.addWidget(b)
+            if text == "导出":
+                self.export_button = b  # disabled by the page while a file is written
         root.addLayout(top)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from csapp.core.exam import fmt_marks
 from csapp.core.exam_session import ExamReport, Line, ReportItem, clock_text, duration_text
-from csapp.core.practice import LETTERS, display_answer
-from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
+from csapp.core.practice import display_answer
+from csapp.core.questions import FALSE_ANSWER, LETTERS, TRUE_ANSWER, QuestionType
 from csapp.ui import theme
 from csapp.ui.widgets.common import button, label, row_card
 

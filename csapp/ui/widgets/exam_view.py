@@ -31,11 +31,10 @@ from PySide6.QtWidgets import (
 
 from csapp.core.exam import PaperItem, fmt_marks
 from csapp.core.exam_session import ExamRun, StateWriter, clock_text, numbers_text
-from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
+from csapp.core.questions import FALSE_ANSWER, LETTERS, TRUE_ANSWER, QuestionType
 from csapp.ui import theme
 from csapp.ui.widgets.common import ClickableRow, button, label, restyle, row_card
 
-LETTERS = "ABCDEFGH"
 TICK_MS = 250
 CONTENT_MAX_WIDTH = 900
 _LETTER_KEYS = {getattr(Qt.Key, f"Key_{c}"): i for i, c in enumerate(LETTERS)}

@@ -16,7 +16,7 @@ import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,13 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csapp.core.questions import FALSE_ANSWER, TRUE_ANSWER, QuestionType
+from csapp.core.questions import FALSE_ANSWER, LETTERS, TRUE_ANSWER, QuestionType
 from csapp.ui import theme
+from csapp.ui.widgets.common import ClickableRow, restyle
 
 if TYPE_CHECKING:
     from csapp.core.practice import Answer, QuestionItem
 
-LETTERS = "ABCDEFGH"
 CHOICE_LETTER_KEYS = {
     Qt.Key.Key_A: 0,
     Qt.Key.Key_B: 1,
@@ -71,21 +71,12 @@ def _shown(widget: QWidget, on: bool) -> None:
         widget.setVisible(bool(on))
 
 
-def _restyle(widget: QWidget) -> None:
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-
-
-class OptionRow(QFrame):
+class OptionRow(ClickableRow):
     """One option as a large clickable row: a letter badge and the text."""
 
-    clicked = Signal(int)
-
     def __init__(self, index: int) -> None:
-        super().__init__()
-        self.index = index
+        super().__init__(index)
         self.setObjectName("option")
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
@@ -114,15 +105,7 @@ class OptionRow(QFrame):
         if state != self.state:
             self.state = state
             self.setProperty("state", state)
-            _restyle(self)
-            _restyle(self.badge)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
-            event.position().toPoint()
-        ):
-            self.clicked.emit(self.index)
-        super().mouseReleaseEvent(event)
+            restyle(self, self.badge)
 
 
 class PointRow(QFrame):
@@ -162,7 +145,7 @@ class PointRow(QFrame):
         self.button.setText("✓ 答到了" if met else "✗ 没答到")
         self.button.setEnabled(editable)
         self.setProperty("state", "correct" if met else "")
-        _restyle(self)
+        restyle(self)
 
 
 class QuestionView(QWidget):
@@ -427,7 +410,7 @@ QLineEdit[state="wrong"] {{ border: 2px solid {c.bad}; }}
             edit.clear()
             edit.setReadOnly(False)
             edit.setProperty("state", "")
-            _restyle(edit)
+            restyle(edit)
         subjective = not item.objective
         _shown(self.editor, subjective)
         self._set_editor_open(True)
@@ -455,7 +438,7 @@ QLineEdit[state="wrong"] {{ border: 2px solid {c.bad}; }}
         if item.type == QuestionType.JUDGE:
             return [("1", TRUE_ANSWER), ("2", FALSE_ANSWER)]
         if item.type in (QuestionType.SINGLE, QuestionType.MULTI):
-            return [(LETTERS[i], opt) for i, opt in enumerate(item.options[:8])]
+            return [(LETTERS[i], opt) for i, opt in enumerate(item.options[: len(LETTERS)])]
         return []
 
     def _ensure_options(self, n: int) -> None:
@@ -514,7 +497,7 @@ QLineEdit[state="wrong"] {{ border: 2px solid {c.bad}; }}
         self._favorite = on
         self.star.setText("★ 已收藏" if on else "☆ 收藏")
         self.star.setProperty("on", on)
-        _restyle(self.star)
+        restyle(self.star)
 
     def _focus_input(self) -> None:
         if self.phase == "answer" and self.item is not None and self.mode in ("practice", "quiz"):
@@ -687,7 +670,7 @@ QLineEdit[state="wrong"] {{ border: 2px solid {c.bad}; }}
             for edit, hit in zip(self.blank_edits[: item.blanks], hits, strict=False):
                 edit.setReadOnly(True)
                 edit.setProperty("state", "correct" if hit else "wrong")
-                _restyle(edit)
+                restyle(edit)
         if not item.objective:
             self._set_editor_open(False)
             self._show_points(item.points, editable=False)
@@ -766,7 +749,7 @@ QLineEdit[state="wrong"] {{ border: 2px solid {c.bad}; }}
     def _set_verdict(self, text: str, tone: str) -> None:
         self.verdict.setText(text)
         self.verdict.setProperty("tone", tone)
-        _restyle(self.verdict)
+        restyle(self.verdict)
         _shown(self.verdict, bool(text))
 
     def toggle_explanation(self) -> None:
