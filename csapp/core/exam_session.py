@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from csapp.core.exam import Paper, PaperItem, fmt_marks
@@ -399,23 +399,44 @@ def load_run(engine: Engine, session_id: int, now: Callable[[], float] = time.mo
 
 
 def unfinished_exam(engine: Engine) -> ExamBrief | None:
-    """The newest exam still being answered, if any (what start-up offers to resume)."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(_S.c.id, _S.c.title, _S.c.started_at, _S.c.state, _S.c.settings)
-            .where(_S.c.kind == KIND, _S.c.submitted_at.is_(None))
-            .order_by(_S.c.started_at.desc(), _S.c.id.desc())
-        ).all()
-    for row in rows:
-        state = row.state or {}
-        if state.get("phase", "answering") != "answering":
-            continue
-        items = len(row.settings.get("paper", {}).get("items", []))
-        answered = sum(1 for v in state.get("answers", {}).values() if is_answered(str(v)))
-        return ExamBrief(
-            row.id, row.title, row.started_at, float(state.get("remaining", 0)), answered, items
+    """The newest exam still being answered, if any (what start-up offers to resume).
+
+    Runs on the GUI thread at start-up, so SQLite picks the one row (phase read with
+    ``json_extract``) and counts its paper's items with ``json_array_length``: no paper is
+    decoded in Python, only the chosen exam's small ``state``.
+    """
+    newest = (
+        select(_S.c.id)
+        .where(
+            _S.c.kind == KIND,
+            _S.c.submitted_at.is_(None),
+            # as ``state.get("phase", "answering") == "answering"``: a missing phase is
+            # answering, an explicit null is not
+            or_(
+                func.json_type(_S.c.state, "$.phase").is_(None),
+                func.json_extract(_S.c.state, "$.phase") == "answering",
+            ),
         )
-    return None
+        .order_by(_S.c.started_at.desc(), _S.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                _S.c.id,
+                _S.c.title,
+                _S.c.started_at,
+                _S.c.state,
+                func.coalesce(func.json_array_length(_S.c.settings, "$.paper.items"), 0),
+            ).where(_S.c.id == newest)
+        ).first()
+    if row is None:
+        return None
+    sid, title, started_at, state, items = row
+    state = state or {}
+    answered = sum(1 for v in state.get("answers", {}).values() if is_answered(str(v)))
+    return ExamBrief(sid, title, started_at, float(state.get("remaining", 0)), answered, items)
 
 
 def abandon_exam(engine: Engine, session_id: int, now: datetime | None = None) -> None:
@@ -512,6 +533,15 @@ def submit_exam(
     """交卷: grade the objective items, record them, and open self-marking (or finish).
 
     Pending saves are flushed first, so a late autosave can never overwrite the result.
+
+    Idempotent: a double click racing the timer's auto-submit, or a second caller, must not
+    grade and record the answers twice. The session is claimed with ``UPDATE … WHERE
+    submitted_at IS NULL`` as the transaction's first statement (SQLite's write lock makes a
+    second caller wait for the first to commit), and the answers are recorded only by the
+    caller whose claim changed the row. Every later call records nothing, leaves the stored
+    result alone and returns the stored outcome (``to_mark``: the items still waiting for
+    marks); ``run.phase`` follows the stored phase. Raises ``ValueError`` (one sentence) for
+    an exam that was put aside with ``abandon_exam`` and ``LookupError`` for no such exam.
     """
     from csapp.core.practice import grade_objective
 
@@ -537,23 +567,45 @@ def submit_exam(
     state.update(phase="marking", results=results, self_marks=self_marks)
     leave_after, exam_date = _learner_settings(engine)
     with engine.begin() as conn:
-        live = _existing_questions(conn, [i.qid for i in run.items])
-        for item, response, score, correct, fraction in graded:
-            if item.qid in live:
-                seconds = run.seconds.get(item.index, 0.0)
-                _record_answer(
-                    conn, run.session_id, item, response, score, correct, fraction, seconds,
-                    moment, leave_after, exam_date,
-                )  # fmt: skip
-        conn.execute(
-            update(_S).where(_S.c.id == run.session_id).values(state=state, submitted_at=moment)
-        )
+        claimed = conn.execute(
+            update(_S)
+            .where(_S.c.id == run.session_id, _S.c.kind == KIND, _S.c.submitted_at.is_(None))
+            .values(state=state, submitted_at=moment)
+        ).rowcount
+        if claimed:
+            live = _existing_questions(conn, [i.qid for i in run.items])
+            for item, response, score, correct, fraction in graded:
+                if item.qid in live:
+                    seconds = run.seconds.get(item.index, 0.0)
+                    _record_answer(
+                        conn, run.session_id, item, response, score, correct, fraction, seconds,
+                        moment, leave_after, exam_date,
+                    )  # fmt: skip
+    if not claimed:
+        return _submitted_already(engine, run)
     run.phase = "marking"
     if not to_mark:
         finish_marking(engine, run.session_id, now=moment)
         run.phase = "done"
     objective = sum(r["score"] for r in results.values())
     return Submitted(run.session_id, objective, sorted(to_mark))
+
+
+def _submitted_already(engine: Engine, run: ExamRun) -> Submitted:
+    """The outcome of an exam another call has submitted, read back from what it stored."""
+    paper, state, _submitted = load_paper(engine, run.session_id)
+    phase = state.get("phase", "answering")
+    if phase == "abandoned":
+        raise ValueError("这场考试已经放弃，不能再交卷。")
+    run.phase = phase
+    marks = state.get("self_marks", {})
+    to_mark = [
+        i.index
+        for i in paper.items
+        if not i.objective and not marking_complete(i, marks.get(str(i.index)))
+    ]
+    objective = sum(r["score"] for r in state.get("results", {}).values())
+    return Submitted(run.session_id, objective, to_mark)
 
 
 def set_self_marks(
@@ -572,7 +624,12 @@ def set_self_marks(
 
 
 def finish_marking(engine: Engine, session_id: int, now: datetime | None = None) -> float:
-    """Close marking: record the subjective answers and the final score; returns the score."""
+    """Close marking: record the subjective answers and the final score; returns the score.
+
+    The transaction starts with the write that closes the exam (``phase`` not yet "done"), so
+    it waits for a concurrent writer instead of failing on a stale read, and a second caller
+    records nothing and gets the "already marked" sentence.
+    """
     paper, state, _submitted = load_paper(engine, session_id)
     if state.get("phase") == "done":
         raise ValueError("这场考试已经批改完毕。")
@@ -589,13 +646,24 @@ def finish_marking(engine: Engine, session_id: int, now: datetime | None = None)
     answers = state.get("answers", {})
     seconds = state.get("seconds", {})
     total = sum(float(r["score"]) for r in state.get("results", {}).values())
-    with engine.begin() as conn:
-        live = _existing_questions(conn, [i.qid for i in paper.items])
-        for item in paper.items:
-            if item.objective:
-                continue
+    scored: list[tuple[PaperItem, float]] = []
+    for item in paper.items:
+        if not item.objective:
             score = subjective_score(item, marks[str(item.index)])
             total += score
+            scored.append((item, score))
+    total = round(total, 2)
+    phase = func.coalesce(func.json_extract(_S.c.state, "$.phase"), "")
+    with engine.begin() as conn:
+        closed = conn.execute(
+            update(_S)
+            .where(_S.c.id == session_id, phase != "done")
+            .values(state={**state, "phase": "done"}, score=total)
+        ).rowcount
+        if not closed:
+            raise ValueError("这场考试已经批改完毕。")
+        live = _existing_questions(conn, [i.qid for i in paper.items])
+        for item, score in scored:
             fraction = score / item.marks if item.marks else 0.0
             if item.qid in live:
                 _record_answer(
@@ -603,12 +671,6 @@ def finish_marking(engine: Engine, session_id: int, now: datetime | None = None)
                     fraction >= SUBJECTIVE_PASS, fraction, float(seconds.get(str(item.index), 0)),
                     moment, leave_after, exam_date,
                 )  # fmt: skip
-        total = round(total, 2)
-        conn.execute(
-            update(_S)
-            .where(_S.c.id == session_id)
-            .values(state={**state, "phase": "done"}, score=total)
-        )
     return total
 
 

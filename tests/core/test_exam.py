@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -538,6 +539,133 @@ def test_a_second_miss_counts_twice_and_a_right_answer_starts_a_streak(library):
             (e.wrong_count, e.correct_streak) for e in s.execute(select(WrongBookEntry)).scalars()
         )
     assert entries == [(1, 1), (2, 0), (2, 0)]
+
+
+def _answer_records(engine, session_id: int) -> int:
+    with Session(engine) as s:
+        return s.execute(
+            select(func.count()).where(AnswerRecord.session_id == session_id)
+        ).scalar_one()
+
+
+def test_submitting_twice_records_the_answers_once(bank):
+    sid, paper, run_ = _sit(bank)
+    first = es.submit_exam(bank.engine, run_)
+    assert _answer_records(bank.engine, sid) == 4  # the objective items; 简答 after marking
+    with Session(bank.engine) as s:
+        stored = s.get(StudySession, sid)
+        stored_state, submitted_at = dict(stored.state), stored.submitted_at
+    # the same screen again (a double click racing the timer), then a second caller
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    again = es.submit_exam(bank.engine, run_, now=later)
+    other = es.load_run(bank.engine, sid)
+    other.phase = "answering"
+    other.answer(1, paper.items[1].answer)  # its answers do not count: the paper is in
+    third = es.submit_exam(bank.engine, other, now=later)
+    assert first == again == third == es.Submitted(sid, 5, [4])
+    assert run_.phase == other.phase == "marking"
+    assert _answer_records(bank.engine, sid) == 4
+    with Session(bank.engine) as s:
+        stored = s.get(StudySession, sid)
+        assert (dict(stored.state), stored.submitted_at) == (stored_state, submitted_at)
+        assert all(e.wrong_count == 1 for e in s.execute(select(WrongBookEntry)).scalars())
+    assert es.report(bank.engine, sid).score == 5
+    es.set_self_marks(bank.engine, sid, 4, [1.0, 1.0, 1.0])
+    assert es.submit_exam(bank.engine, run_).to_mark == []  # what still waits for marks
+
+
+def test_an_exam_finished_at_submit_is_not_recorded_again(library):
+    add_bank(library, [q(T.SINGLE, n) for n in range(3)])  # the key is B
+    paper = exam.compose(library.engine, small((exam.Slot(T.SINGLE, 3, 1),)), seed=1)
+    sid = es.start_exam(library.engine, paper)
+    run_ = es.ExamRun(sid, paper)
+    run_.answer(0, "B")
+    first = es.submit_exam(library.engine, run_)
+    assert first.to_mark == [] and run_.phase == "done"
+    assert es.submit_exam(library.engine, run_) == first
+    assert run_.phase == "done"
+    assert _answer_records(library.engine, sid) == 3
+    assert es.report(library.engine, sid).score == 1
+
+
+def test_callers_submitting_at_once_cannot_both_win(library):
+    add_bank(library, [q(T.SINGLE, n) for n in range(20)])
+    paper = exam.compose(library.engine, small((exam.Slot(T.SINGLE, 20, 1),)), seed=1)
+    sid = es.start_exam(library.engine, paper)
+    runs = [es.ExamRun(sid, paper) for _ in range(4)]  # the screen, the timer, two callers
+    for run_ in runs:
+        for item in paper.items[:10]:
+            run_.answer(item.index, "B")
+    gate = threading.Barrier(len(runs))
+    outcomes: list[object] = []
+
+    def submit(run_: es.ExamRun) -> None:
+        gate.wait()
+        try:
+            outcomes.append(es.submit_exam(library.engine, run_))
+        except Exception as exc:  # the assertion below shows it
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(r,)) for r in runs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert outcomes == [es.Submitted(sid, 10, [])] * len(runs)
+    assert _answer_records(library.engine, sid) == 20
+    assert es.report(library.engine, sid).score == 10
+
+
+def test_an_abandoned_exam_cannot_be_submitted(bank):
+    sid, _paper, run_ = _sit(bank)
+    es.abandon_exam(bank.engine, sid)
+    with pytest.raises(ValueError, match="这场考试已经放弃，不能再交卷。"):
+        es.submit_exam(bank.engine, run_)
+    assert _answer_records(bank.engine, sid) == 0
+
+
+def test_the_resume_offer_is_the_newest_exam_still_answered(bank):
+    paper = exam.compose(bank.engine, small((exam.Slot(T.SINGLE, 3, 1),)), seed=1)
+    start = datetime(2026, 3, 1, 9, tzinfo=UTC)
+
+    def sit(minutes: int, answers: dict[int, str]) -> int:
+        sid = es.start_exam(bank.engine, paper, now=start + timedelta(minutes=minutes))
+        run_ = es.ExamRun(sid, paper)
+        for index, response in answers.items():
+            run_.answer(index, response)
+        es.write_states(bank.engine, {sid: {**run_.snapshot(), "remaining": 600 + minutes}})
+        return sid
+
+    def set_state(sid: int, **changes) -> None:
+        with Session(bank.engine) as s:
+            row = s.get(StudySession, sid)
+            row.state = {k: v for k, v in {**row.state, **changes}.items() if v != "-"}
+            s.add(row)
+            s.commit()
+
+    oldest = sit(0, {0: "B"})
+    chosen = sit(1, {0: "B", 1: "|", 2: " \u3000 "})  # two empty blanks and spaces: unanswered
+    marking = sit(2, {0: "A"})
+    set_state(marking, phase="marking")  # self-marking (not yet submitted): not offered
+    es.submit_exam(bank.engine, es.load_run(bank.engine, sit(3, {})))
+    sid_practice = es.start_exam(bank.engine, paper, now=start + timedelta(minutes=4))
+    with Session(bank.engine) as s:
+        s.get(StudySession, sid_practice).kind = "practice"
+        s.commit()
+    # only the chosen exam is read: an older exam's paper is not even parsed
+    with bank.engine.begin() as conn:
+        conn.exec_driver_sql(
+            'UPDATE studysession SET settings = \'{"paper": {"items": [\' WHERE id = ?',
+            (oldest,),
+        )
+    brief = es.unfinished_exam(bank.engine)
+    assert (brief.session_id, brief.answered, brief.items) == (chosen, 1, 3)
+    assert (brief.title, brief.remaining) == ("小测", 601)
+    assert brief.started_at.replace(tzinfo=UTC) == start + timedelta(minutes=1)
+    set_state(marking, phase="-")  # a state saved without a phase is being answered
+    assert es.unfinished_exam(bank.engine).session_id == marking
+    set_state(marking, phase=None)
+    assert es.unfinished_exam(bank.engine).session_id == chosen
 
 
 def test_an_abandoned_exam_is_kept_but_not_offered(bank):
