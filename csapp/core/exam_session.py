@@ -168,7 +168,9 @@ class ExamRun:
         self.clock = ExamClock(remaining, now)
         self._mark: float | None = None  # when time started counting for ``current``
         self._last_save = now()
-        self.time_up = remaining <= 0
+        # An exam saved at 0:00 (the app closed between time-up and 交卷) is still being
+        # answered: its first tick after ``start`` reports ``timeup`` so it hands itself in.
+        self.time_up = False
 
     # answering
 

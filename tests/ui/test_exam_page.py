@@ -218,6 +218,35 @@ def test_an_exam_resumes_after_the_app_was_closed(qtbot, open_window):
     assert resumed.sheet.state_text(0).endswith("已答")
 
 
+def test_an_exam_saved_at_zero_hands_itself_in_when_resumed(qtbot, open_window):
+    """The app closed between time-up and 交卷: resuming must not leave a 0:00 exam open."""
+    window = open_window()
+    page = exam_page(window)
+    pick(qtbot, page, "章节测验")
+    clock = FakeClock()
+    view = start(qtbot, page, clock)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    clock.t += 20 * 60
+    view.run._account()
+    view.run.clock.pause()  # time ran out, the state was saved, then the app was gone
+    view.save()
+    view.writer.flush()
+    session_id = view.run.session_id
+    view.stop()
+    window.close()
+
+    again = open_window()
+    card = again.page("home").exam_resume
+    qtbot.waitUntil(card.isVisible)
+    assert "剩余时间 0:00" in card.text.text()
+    exam_again = again.page("exam")
+    with qtbot.waitSignal(exam_again.exam_submitted, timeout=20_000) as submitted:
+        qtbot.mouseClick(card.button, LEFT)
+    assert submitted.args == [session_id]
+    assert exam_again.stack.currentWidget() is exam_again.report_view
+    assert "考试时间到，试卷已自动提交。" in exam_again.report_view.summary.text()
+
+
 def test_a_short_bank_is_explained_before_the_start(qtbot, open_window):
     window = open_window()
     big = exam.Blueprint("论述大赛", 60, 60, (exam.Slot(T.ESSAY, 400, 1),))
