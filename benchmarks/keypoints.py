@@ -4,8 +4,8 @@
 
 Judges every hand-labelled answer in benchmarks/keypoint_eval/answers.toml against the
 built-in cases and prints precision and recall of "covered" per 要点 and overall, the same by
-kind of answer (full, partial, off-topic, keyword-stuffed, paraphrased), the share of the
-marks the judgement would suggest for each kind, and the time to judge a 1,500-character
+kind of answer (full, partial, off-topic, keyword-stuffed, paraphrased, negated), the share
+of the marks the judgement would suggest for each kind, and the time to judge a 1,500-character
 answer once jieba is loaded (target ≤ 100 ms). No database is involved: the cases are read
 from the course sources, exactly what the built-in bank is imported from.
 """
@@ -104,7 +104,7 @@ def evaluate(cases: dict, answers: list[dict], name: str, verbose: bool) -> None
             f" {pct(t.precision)} {pct(t.recall)}"
         )
     print(f"\n{'kind':<12} {'TP':>4} {'FP':>4} {'FN':>4} {'TN':>4}  prec  recall  marks suggested")
-    for kind in ("full", "partial", "offtopic", "stuffed", "paraphrased"):
+    for kind in ("full", "partial", "offtopic", "stuffed", "paraphrased", "negated"):
         t = per_kind[kind]
         if not share[kind]:
             continue

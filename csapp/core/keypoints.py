@@ -4,7 +4,8 @@ The learner's text is read as Chinese words (jieba) and compared with each point
 groups (all groups needed, any alternative of a group counts), their near forms and simple
 synonyms, and, failing those, with the point's own wording. A keyword counts only inside a
 real sentence with enough of the learner's own words around it, so keyword lists, repeated
-keywords and filler do not score. docs/keypoint_judgement.md explains every rule and
+keywords and filler do not score, and neither does a negated keyword (没有及时处理) unless
+the point or the question is about a lack. docs/keypoint_judgement.md explains every rule and
 benchmarks/keypoints.py measures it against hand-labelled answers.
 
 jieba is loaded lazily (``warm_up()`` on a worker thread), never on the start-up path. Its
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import marshal
 import os
+import re
 import tempfile
 import threading
 import time
@@ -284,6 +286,129 @@ def _edit_similarity(a: str, b: str) -> float:
     return 1.0 - prev[-1] / max(len(a), len(b))
 
 
+# -- negation ------------------------------------------------------------------------------
+
+# A clause ends at these; normalize() has already turned ，；！？： into , ; ! ? :.
+CLAUSE_STOPS = SENTENCE_ENDS | frozenset(",、:")
+NEGATION_GAP = 4  # content characters allowed between a negator and the phrase it negates
+
+# jieba words that negate what follows. Words that only begin with a negating character are
+# other words to jieba and are not listed, so they never negate: 不断 不少 不仅 不但 不管
+# 不论 无论 无疑 非常 毫不犹豫 特别 分别 别的 未来 除非 不满 不同; nor are the double
+# negatives and obligations 不得不 不能不 不可不 无不 (必须, 务必 carry no negator at all).
+NEGATORS = _words(
+    """
+    不 没 没有 未 无 非 别 勿 莫 不要 不能 不会 不必 不用 无需 不该 不应 不应该 不可 不可以
+    不肯 不愿 不愿意 不敢 不曾 不再 不够 不太 不是 不算 未能 没能 无法 没法 难以 未必 并非
+    并不 并未 并没有 从不 从未 从没 从来不 从来没有 绝不 决不 毫不 毫无 缺乏 缺少 欠缺 忽视
+    忽略 拒绝 违背 违反 无人
+    """
+)
+# Auxiliaries right after a negator belong to it (不 应该 和客户争辩, 没 能 及时); anywhere
+# else they begin another predicate (客户不满意时 要 及时处理), which the negation does not reach.
+MODALS = _words("要 应 应该 应当 该 能 能够 会 可 可以 必须 务必 需 需要 愿意 肯 敢 一定 可能")
+# Connectives and verbs of change after which the phrase is no longer what is negated:
+# 没有推诿而是及时处理, 没有倾听还推诿, 从不满意走向忠诚.
+SCOPE_BREAKERS = MODALS | _words(
+    """
+    而 而是 而且 并且 却 但 但是 可是 不过 然而 反而 还 还要 也要 都要 同时 然后 再 就 才 便
+    所以 因此 于是 只要 只有 如果 一旦 从而 走向 变成 变为 成为 转为 转化为 转变为
+    """
+)
+_NOT_NEGATING = _words("重要 主要 必要 摘要 纲要")  # they end in 要 but are no modal
+_NOT_ONLY = _words("只 只是 仅 仅仅 光 单 但")  # 不 只 …: "not only", no negation
+DOUBLE_GAP = 2  # content characters allowed inside a double negative (没有 人 不 及时)
+
+# A question that asks what went wrong: there "没有及时处理" is exactly the answer.
+FAULT_STEM = re.compile(
+    r"问题|失误|违背|违反|不足|不当|不妥|错误|缺点|缺陷|教训|原因|失败"
+    r"|为什么.{0,8}?(?:没|不|仍|还|会)|为何.{0,8}?(?:没|不|仍|还|会)"
+)
+
+
+def _content_len(word: str) -> int:
+    return sum(1 for ch in word if is_content(ch))
+
+
+def _breaks_scope(word: str) -> bool:
+    return word in SCOPE_BREAKERS or (
+        len(word) >= 2 and word[-1] in "要就才" and word not in _NOT_NEGATING
+    )
+
+
+def _negator_before(t: _Text, start: int, end: int) -> int | None:
+    """Where the negator of the phrase at [start, end) begins; None if it is not negated.
+
+    The negator must stand in the same clause, at most NEGATION_GAP content characters
+    before the phrase, with no connective or new predicate in between. Two negators next to
+    each other (不会不, 没有不, 不是没有) cancel out, and so does 非 … 不可.
+    """
+    lo = t.clause_start[start]
+    tokens = t.tokens
+    k = t.tok_at[start]
+    # The words before the phrase, nearest first; a phrase may begin inside a jieba word
+    # (不及时 read as one word), and then the part before it is a word of its own.
+    before: list[tuple[str, int, int]] = []
+    if tokens[k][1] < start:
+        before.append((t.norm[tokens[k][1] : start], tokens[k][1], start))
+    for j in range(k - 1, -1, -1):
+        if tokens[j][1] < lo:
+            break
+        before.append(tokens[j])
+    gap = 0
+    for i, (word, s, _e) in enumerate(before):
+        nearer = before[i - 1][0] if i else ""
+        earlier = before[i + 1][0] if i + 1 < len(before) else ""
+        if word in NEGATORS and not (word == "不" and nearer in _NOT_ONLY):
+            # A double negative: another negator just before this one.
+            inner = 0
+            for other, _s2, _e2 in before[i + 1 :]:
+                if other in NEGATORS:
+                    return None
+                inner += _content_len(other)
+                if inner > DOUBLE_GAP or _breaks_scope(other):
+                    break
+            after = t.norm[end : end + 6]
+            after = after[: next((i for i, ch in enumerate(after) if ch in CLAUSE_STOPS), 6)]
+            if word == "非" and ("不可" in after or "不行" in after):
+                return None  # 非 … 不可: it must be done
+            return s
+        if word in MODALS and earlier in NEGATORS:
+            continue  # 不 应该 …: part of the negator
+        if _breaks_scope(word):
+            return None
+        gap += _content_len(word)
+        if gap > NEGATION_GAP:
+            return None
+    return None
+
+
+@lru_cache(maxsize=512)
+def _point_states_a_lack(ptext: str, alternatives: tuple[str, ...]) -> bool:
+    """Does the point's own wording negate one of its keywords (没有建立资料卡, 违背了及时处理)?"""
+    if not ptext.strip():
+        return False
+    t = _prepare(ptext)
+    for alt in alternatives:
+        for variant in _variants(alt):
+            for i in _find_all(t.norm, variant):
+                if _negator_before(t, i, i + len(variant)) is not None:
+                    return True
+    return False
+
+
+def negation_applies(ptext: str, groups: Sequence[Sequence[str]], stem: str = "") -> bool:
+    """Whether a negated keyword fails to cover this point.
+
+    Not when the point itself is about a lack (its wording negates one of its keywords) or
+    the question asks what went wrong: then "没有及时处理" is what the answer should say.
+    """
+    if stem and FAULT_STEM.search(normalize(stem)):
+        return False
+    alternatives = tuple(n for n in (normalize(a).strip() for g in groups for a in g) if n)
+    return not _point_states_a_lack(ptext, alternatives)
+
+
 # -- the judgement ---------------------------------------------------------------------------
 
 # Tuned on benchmarks/keypoint_eval (see docs/keypoint_judgement.md).
@@ -372,6 +497,8 @@ class _Text:
     tokens: list[tuple[str, int, int]]
     units: list[_Unit]
     unit_of: list[int]  # character index → unit index
+    clause_start: list[int]  # character index → where its clause begins
+    tok_at: list[int]  # character index → the token that holds it
 
 
 def _as_points(points: Sequence[KeyPoint | Mapping[str, Any]]) -> list[tuple[str, float, list]]:
@@ -399,7 +526,18 @@ def _prepare(text: str) -> _Text:
     for k, u in enumerate(units):
         for i in range(u.start, u.end):
             unit_of[i] = k
-    return _Text(text, norm, tokenize(norm), units, unit_of)
+    clause_start = [0] * len(norm)
+    start = 0
+    for i, ch in enumerate(norm):
+        clause_start[i] = start
+        if ch in CLAUSE_STOPS:
+            start = i + 1
+    tokens = tokenize(norm)
+    tok_at = [0] * len(norm)
+    for k, (_w, s, e) in enumerate(tokens):
+        for i in range(s, e):
+            tok_at[i] = k
+    return _Text(text, norm, tokens, units, unit_of, clause_start, tok_at)
 
 
 def _find_all(haystack: str, needle: str) -> Iterable[int]:
@@ -551,13 +689,25 @@ def judge(
         # Words that tie a sentence to this case or this point; they only count where they
         # stand outside every keyword (see _context).
         relevant = material_words | point_words[idx]
+        # A negated keyword (没有及时处理) covers nothing, and is not highlighted either:
+        # everything below, spans included, sees only the matches that are not negated.
+        negate = negation_applies(ptext, groups, stem)
+        usable, negated = pmatches, []
+        if negate:
+            usable = []
+            for m in pmatches:
+                start = _negator_before(t, m.start, m.end)
+                if start is None:
+                    usable.append(m)
+                else:
+                    negated.append((start, m.end))
         result = _judge_point(
             t,
             idx,
             ptext,
             marks,
             groups,
-            pmatches,
+            usable,
             others,
             covered_char,
             stem_bigrams,
@@ -565,6 +715,8 @@ def judge(
             point_words,
             stuffed,
             material_n,
+            negate,
+            negated,
         )
         results.append(result)
     return Judgement(results, round(stuffing, 3), warnings)
@@ -592,7 +744,11 @@ def _judge_point(
     point_words: list[frozenset[str]],
     stuffed: bool,
     material: str,
+    negate: bool = False,
+    negated: Sequence[tuple[int, int]] = (),
 ) -> PointResult:
+    """``pmatches`` are the point's keyword matches that are not negated; ``negated`` spans
+    each negated one from its negator (没有及时), for the reason shown to the learner."""
     result = PointResult(idx, ptext, marks, False, False, "missing", 0.0)
     labels = [g[0] for g in groups if g]
     best: tuple[float, tuple[int, int], list[Match]] | None = None
@@ -648,7 +804,9 @@ def _judge_point(
 
     # No sentence carries all the keywords with enough context: is the idea there in other words?
     keywords = {normalize(a).strip() for g in groups for a in g}
-    para = _paraphrase(t, idx, point_words, keywords, pmatches, stuffed, stem_bigrams, material)
+    para = _paraphrase(
+        t, idx, point_words, keywords, pmatches, stuffed, stem_bigrams, material, negate, negated
+    )
     if para is not None:
         window, words, spans, weight = para
         result.covered = True
@@ -687,6 +845,19 @@ def _judge_point(
         result.reason = "答案里没有找到这一点" + (
             "（关键词：" + "、".join(labels) + "）。" if labels else "。"
         )
+    if negated:
+        phrases = []
+        for s, e in _merge_spans(negated):
+            while e > s and not is_content(t.norm[e - 1]):
+                e -= 1
+            phrases.append(f"“{t.raw[s:e]}”")
+        names = "、".join(dict.fromkeys(phrases))
+        if result.how == "missing":
+            result.reason = f"答案里说的是{names}，这是否定的说法，不算答到这一点" + (
+                "（关键词：" + "、".join(labels) + "）。" if labels else "。"
+            )
+        else:
+            result.reason += f"{names}是否定的说法，不算答到这一点。"
     return result
 
 
@@ -699,6 +870,8 @@ def _paraphrase(
     stuffed: bool,
     stem_bigrams: frozenset[str],
     material: str,
+    negate: bool = False,
+    negated: Sequence[tuple[int, int]] = (),
 ) -> tuple[tuple[int, int], list[str], list[tuple[int, int]], float] | None:
     """The sentence(s) sharing the most distinctive words with the point's own wording."""
     if stuffed:
@@ -713,6 +886,8 @@ def _paraphrase(
     spread = {w: sum(1 for pw in point_words if w in pw) * (4 if w in names else 1) for w in mine}
     best = None
     for lo, hi in _windows(t):
+        if any(lo <= s and e <= hi for s, e in negated):
+            continue  # "并不是价格忠诚，……": the learner says it is not this point
         hits: dict[str, list[tuple[int, int]]] = {}
         for w, s, e in t.tokens:
             if s < lo or e > hi or len(w) < 2 or w in GENERIC_WORDS:
@@ -721,7 +896,7 @@ def _paraphrase(
             target = c if c in mine else next((m for m in mine if len(c) >= 2 and c in m), None)
             if target is None and len(c) >= 3:
                 target = next((m for m in mine if m in c), None)
-            if target is not None:
+            if target is not None and not (negate and _negator_before(t, s, e) is not None):
                 hits.setdefault(target, []).append((s, e))
         if not hits:
             continue

@@ -194,3 +194,127 @@ print(sorted(os.listdir({str(tmp_path)!r})))
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120
     )
     assert again.returncode == 0, again.stderr
+
+
+# -- negation ------------------------------------------------------------------------------
+
+# 要点 2 of the rice case is 及时性: this covers it when nothing in the first clause negates 及时.
+TIMELY = "{}，小王根据本子上的记录算出每家米快吃完的日子，把米送到门口，顾客不会断顿。"
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "小王送米没有及时",
+        "小王送米不及时",
+        "小王送米并不及时",
+        "小王送米一点也不及时",
+        "小王送米不够及时",
+        "小王未能及时送米",
+        "小王没能及时送米",
+        "小王无法及时送米",
+        "小王不能及时送米",
+        "小王从来不及时送米",
+        "小王没有认真及时地送米",  # up to 4 characters between the negator and the phrase
+        "小王的服务缺乏及时性",
+    ],
+)
+def test_a_negated_keyword_covers_nothing_and_is_not_highlighted(bank, clause):
+    point = judge(bank, *RICE, TIMELY.format(clause)).points[1]
+    assert not point.covered and point.suggested == 0
+    assert point.spans == [] and point.found == []  # nothing is coloured as covering
+    assert "否定" in point.reason and "及时" in point.reason
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "小王不断地及时送米",  # 不断: "keeps on"
+        "小王不仅及时送米而且清缸换米",  # 不仅 … 而且
+        "小王无论多忙都及时送米",  # 无论
+        "小王给不少人家及时送米",  # 不少
+        "小王送米非常及时",  # 非常
+        "小王送米无疑是及时的",  # 无疑
+        "小王毫不犹豫地及时送米",  # 毫不犹豫
+        "小王不得不及时送米",  # obligation
+        "小王不能不及时送米",  # double negative
+        "小王没有一次不及时送米",  # double negative
+        "小王非及时送米不可",  # 非 … 不可
+        "小王必须及时送米",
+        "小王务必及时送米",
+    ],
+)
+def test_words_that_only_look_negative_do_not_negate(bank, clause):
+    text = TIMELY.format(clause)
+    point = judge(bank, *RICE, text).points[1]
+    assert point.covered, point.reason
+    assert [text[s:e] for s, e in point.spans] == ["及时"]
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "不要让顾客跑店，要及时送米",  # 不要…，要…: the negator has a clause of its own
+        "小王从不让顾客跑店、及时送米",  # 、 ends the negated clause too
+        "不要让顾客跑店而要及时送米",  # 而 / 要 start another predicate
+        "没有人催过的小王每次都及时送米",  # the negation is of something much earlier
+    ],
+)
+def test_a_negation_of_something_else_does_not_count(bank, clause):
+    assert judge(bank, *RICE, TIMELY.format(clause)).points[1].covered
+
+
+def test_only_the_negated_occurrence_is_left_out(bank):
+    text = (
+        "别的伙计送米从来不及时，顾客的米吃完了还得自己跑到店里去买。"
+        "小王却总是及时，他根据本子上的记录算出每家米快吃完的日子，把米送到门口。"
+    )
+    point = judge(bank, *RICE, text).points[1]
+    assert point.covered
+    first, second = text.index("及时"), text.rindex("及时")
+    assert point.spans == [(second, second + 2)]
+    assert point.window[0] > first  # the sentence about 小王, not the one about the others
+
+
+def test_when_the_question_asks_what_went_wrong_the_negation_is_the_answer(bank):
+    # 餐桌 第2问 asks which principles the salesman broke: "没有及时处理" covers 及时处理.
+    text = (
+        "郑女士打电话来反映餐桌开裂，导购没有及时处理，挂断电话以后问题一直被搁置，"
+        "小问题演变成了网上的负面舆论。"
+    )
+    point = judge(bank, "一张开裂的餐桌", 2, text).points[2]
+    assert point.covered and point.found == ["及时"]
+
+
+def test_a_point_that_states_a_lack_is_covered_by_the_lack():
+    material = "乙公司是甲公司的头号客户，它的包装要求、旺季规律都只记在老赵的脑子里。"
+    text = "甲公司没有建立客户档案，乙公司的包装要求和旺季规律都只记在老赵脑子里，老赵一走就断了。"
+    keywords = [["资料卡", "客户资料", "档案"]]
+    lack = {
+        "text": "没有建立核心客户资料卡：关键信息只在老赵手里",
+        "marks": 2,
+        "keywords": keywords,
+    }
+    remedy = {
+        "text": "为核心客户建立资料卡，记下包装要求和旺季规律",
+        "marks": 2,
+        "keywords": keywords,
+    }
+    assert keypoints.judge(text, [lack], material=material).points[0].covered
+    assert not keypoints.judge(text, [remedy], material=material).points[0].covered
+
+
+def test_saying_it_is_not_this_point_covers_nothing(bank):
+    text = (
+        "乘客回流并不是价格忠诚，涨价以后坐车更贵了，乘客并不是因为便宜才回来的。\n"
+        "主要属于垄断性忠诚：全市出租车运价统一，行业不打价格战，乘客换哪家都一样，"
+        "赶时间时没得选，只能接受涨价，心里并不情愿。"
+    )
+    assert covered(judge(bank, "出租车涨价之后", 1, text)) == [4]
+    text = (
+        "乘客涨价后又回来了，说明这种忠诚并不脆弱，乘客离不开出租车，企业不用担心乘客流失。\n"
+        "出租车公司也不必开通网上预约叫车，乘客在路边招手就能打到车。"
+    )
+    result = judge(bank, "出租车涨价之后", 2, text)
+    assert covered(result) == []
+    assert "“不必开通网上预约”" in result.points[3].reason
