@@ -43,6 +43,22 @@ def test_clicking_every_navigation_entry_shows_its_page(qtbot, open_window):
         assert window.stack.currentWidget().isVisible()
 
 
+def test_no_page_is_wider_than_the_smallest_window(qtbot, open_window):
+    """At the minimum size (1000×640) every page fits across: no sideways scrolling."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from csapp.ui.main_window import MIN_SIZE
+
+    window = open_window((MIN_SIZE.width(), MIN_SIZE.height()))
+    for spec in PAGES:
+        page = window.show_page(spec.key)
+        qtbot.wait(10)  # let the layouts settle (CardColumns reflows on resize)
+        assert page.minimumSizeHint().width() <= window.stack.width(), spec.key
+        for area in page.findChildren(QScrollArea):
+            if area.isVisible():
+                assert not area.horizontalScrollBar().isVisible(), spec.key
+
+
 def test_keyboard_shortcuts_switch_pages(qtbot, open_window):
     window = open_window()
     qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)

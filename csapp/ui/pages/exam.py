@@ -133,8 +133,10 @@ class ExamPage(QWidget):
         left.addLayout(bp_buttons)
         left_box = QWidget()
         left_box.setLayout(left)
-        left_box.setFixedWidth(330)
-        bp_row.addWidget(left_box)
+        # Narrower in a small window (down to what its buttons need), so the paper's details
+        # keep their room.
+        left_box.setMaximumWidth(330)
+        bp_row.addWidget(left_box, 2)
 
         right = QVBoxLayout()
         right.setSpacing(8)
@@ -153,12 +155,14 @@ class ExamPage(QWidget):
                 ("题数", lambda s: f"{s.count} {s.unit}"),
                 ("每题分值", lambda s: f"{exam.fmt_marks(s.marks)} 分"),
                 ("小计", lambda s: f"{exam.fmt_marks(s.total)} 分"),
-                ("题库中可用", self._available_text),
+                ("题库可用", self._available_text),
             ],
             self.slots_table,
         )
         self.slots_table.setModel(self.slots_model)
-        self.slots_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        slots_header = self.slots_table.horizontalHeader()
+        slots_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        slots_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         right.addWidget(self.slots_table)
         self.status = label("", wrap=True)
         right.addWidget(self.status)
@@ -170,13 +174,16 @@ class ExamPage(QWidget):
         self.block_hint.hide()
         right.addWidget(self.block_hint)
         right.addStretch()
-        actions = QHBoxLayout()
-        actions.addWidget(label("出题范围", "muted"))
+        # The scope has a row of its own: beside the buttons it made the page wider than a
+        # 1000 px window.
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(label("出题范围", "muted"))
         self.scope = QComboBox()
-        self.scope.setMinimumWidth(240)
+        self.scope.setMinimumWidth(200)
         self.scope.currentIndexChanged.connect(self._scope_changed)
-        actions.addWidget(self.scope)
-        actions.addSpacing(12)
+        scope_row.addWidget(self.scope, 1)
+        right.addLayout(scope_row)
+        actions = QHBoxLayout()
         self.start_button = button("开始考试", primary=True)
         self.start_button.clicked.connect(self.start_exam)
         self.print_button = button("打印试卷…")
@@ -189,7 +196,7 @@ class ExamPage(QWidget):
         actions.addWidget(self.print_button)
         actions.addWidget(self.start_button)
         right.addLayout(actions)
-        bp_row.addLayout(right, 1)
+        bp_row.addLayout(right, 3)
         bp_box.addLayout(bp_row)
         bp_card.setMinimumHeight(340)
         layout.addWidget(bp_card)

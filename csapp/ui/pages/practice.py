@@ -65,7 +65,15 @@ from csapp.ui import theme
 from csapp.ui.context import AppContext
 from csapp.ui.models.table import RowsModel
 from csapp.ui.tasks import run_task
-from csapp.ui.widgets.common import EmptyState, PageHeader, button, card, label, page_layout
+from csapp.ui.widgets.common import (
+    CardColumns,
+    EmptyState,
+    PageHeader,
+    button,
+    card,
+    label,
+    page_layout,
+)
 from csapp.ui.widgets.question_view import QuestionView
 
 Index = QModelIndex | QPersistentModelIndex
@@ -359,9 +367,8 @@ class Chooser(QWidget):
         self.quiz_tile.clicked.connect(lambda: self._chapter_mode(Mode.QUIZ))
         self.memorize_tile.clicked.connect(lambda: self._chapter_mode(Mode.MEMORIZE))
 
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(14)
+        # Three cards side by side on a laptop, two (then one) in a narrower window.
+        self.cards = CardColumns(min_column=340, max_columns=3)
 
         # Random.
         random_frame, rbox = card()
@@ -393,7 +400,7 @@ class Chooser(QWidget):
         rbox.addLayout(form)
         self.random_status, self.random_button = _status_footer(rbox, "开始随机练习")
         self.random_button.clicked.connect(self._random)
-        grid.addWidget(random_frame, 0, 0)
+        self.cards.add(random_frame)
 
         # By type.
         type_frame, tbox = card()
@@ -413,7 +420,7 @@ class Chooser(QWidget):
         tbox.addStretch()
         self.type_status, self.type_button = _status_footer(tbox, "开始专项练习")
         self.type_button.clicked.connect(self._by_type)
-        grid.addWidget(type_frame, 0, 1)
+        self.cards.add(type_frame)
 
         # Review.
         review_frame, vbox = card()
@@ -449,10 +456,8 @@ class Chooser(QWidget):
             lambda: self.exam_date_changed.emit(self.exam_edit.date().toPython())
         )
         self.exam_clear.clicked.connect(lambda: self.exam_date_changed.emit(None))
-        grid.addWidget(review_frame, 0, 2)
-        for col in range(3):
-            grid.setColumnStretch(col, 1)
-        layout.addLayout(grid)
+        self.cards.add(review_frame)
+        layout.addWidget(self.cards)
         layout.addStretch()
 
         self.engine = None

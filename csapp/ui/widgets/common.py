@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -131,6 +133,51 @@ class EmptyState(QFrame):
 
     def set_message(self, text: str) -> None:
         self.message.setText(text)
+
+
+class CardColumns(QWidget):
+    """Cards side by side while each keeps ``min_column`` px, fewer columns when narrower.
+
+    A fixed row of cards would make a page wider than a 1000 px window (the app's minimum)
+    and push its right edge under a horizontal scroll bar. The grid does not impose its
+    minimum width on the page (SetNoConstraint): the column count follows the width instead.
+    """
+
+    def __init__(self, min_column: int, max_columns: int, spacing: int = 14) -> None:
+        super().__init__()
+        self.min_column = min_column
+        self.max_columns = max_columns
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(spacing)
+        self.grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.cards: list[QWidget] = []
+        self.columns = 0
+
+    def add(self, widget: QWidget) -> None:
+        self.cards.append(widget)
+        self._arrange(self._fit(self.width()) if self.width() > 0 else self.max_columns)
+
+    def _fit(self, width: int) -> int:
+        spacing = self.grid.horizontalSpacing()
+        fits = (width + spacing) // (self.min_column + spacing)
+        return max(1, min(self.max_columns, fits))
+
+    def _arrange(self, columns: int) -> None:
+        for widget in self.cards:
+            self.grid.removeWidget(widget)
+        for col in range(self.max_columns):
+            self.grid.setColumnStretch(col, 1 if col < columns else 0)
+        for i, widget in enumerate(self.cards):
+            self.grid.addWidget(widget, i // columns, i % columns)
+        self.columns = columns
+        self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        columns = self._fit(event.size().width())
+        if columns != self.columns:
+            self._arrange(columns)
+        super().resizeEvent(event)
 
 
 def page_layout(widget: QWidget) -> QVBoxLayout:
