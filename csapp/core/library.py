@@ -10,14 +10,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from csapp import paths
 from csapp.core import db
 from csapp.core.importing import ImportOutcome
-from csapp.core.models import AnswerRecord, Bank, Question
+from csapp.core.models import Bank
 from csapp.core.summary import LibrarySummary, summarize
 
 log = logging.getLogger(__name__)
@@ -29,23 +29,6 @@ class Reading:
     position: int
     percent: float
     done: bool
-
-
-@dataclass(slots=True)
-class ChapterStats:
-    chapter: str
-    chapter_no: int | None
-    questions: int
-    answered: int
-    correct: int
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.answered if self.answered else None
-
-
-def _chapter_key(chapter_no: int | None, chapter: str) -> tuple[int, str]:
-    return (chapter_no if chapter_no is not None else 10_000, chapter)
 
 
 class Library:
@@ -87,39 +70,6 @@ class Library:
             row.done = row.done or percent >= 99.0
             row.updated_at = now()
             return Reading(chapter_no, row.position, row.percent, row.done)
-
-    def chapter_stats(self) -> list[ChapterStats]:
-        """Questions, answers and correct answers per chapter (latest answers all count)."""
-        with self.session() as s:
-            totals = dict(
-                ((chapter, no), n)
-                for chapter, no, n in s.execute(
-                    select(Question.chapter, Question.chapter_no, func.count()).group_by(
-                        Question.chapter, Question.chapter_no
-                    )
-                )
-            )
-            answered = {
-                (chapter, no): (n, int(ok or 0))
-                for chapter, no, n, ok in s.execute(
-                    select(
-                        Question.chapter,
-                        Question.chapter_no,
-                        func.count(AnswerRecord.id),
-                        func.sum(
-                            cast(AnswerRecord.correct, Integer)
-                        ),  # a Boolean sum reads back as True
-                    )
-                    .join(AnswerRecord, AnswerRecord.question_id == Question.id)
-                    .group_by(Question.chapter, Question.chapter_no)
-                )
-            }
-        stats = [
-            ChapterStats(chapter, no, n, *answered.get((chapter, no), (0, 0)))
-            for (chapter, no), n in totals.items()
-        ]
-        stats.sort(key=lambda st: _chapter_key(st.chapter_no, st.chapter))
-        return stats
 
 
 def sync_builtin_bank(library: Library, path: Path | None = None) -> ImportOutcome | None:

@@ -47,6 +47,49 @@ def test_foreign_keys_cascade_bank_deletion(library):
         assert s.execute(select(func.count()).select_from(Question)).scalar() == 0
 
 
+V1_DATABASE = Path(__file__).resolve().parent.parent / "fixtures" / "db" / "csapp-v1.db"
+
+
+def test_a_database_written_by_version_1_upgrades_and_keeps_everything(tmp_path):
+    """tests/fixtures/db/csapp-v1.db was written by the app at schema version 1 (a bank of two
+    questions, two answers, a 错题本 note, a favourite, a reading position). Opening it with
+    this version migrates it after a copy is made, keeps every row, and leaves exactly the
+    indexes a new database has (migration 2: the 统计 page's covering indexes)."""
+    import shutil
+
+    old, fresh = tmp_path / "old", tmp_path / "fresh"
+    old.mkdir()
+    fresh.mkdir()
+    shutil.copy(V1_DATABASE, paths.db_path(old))
+    assert db.user_version(paths.db_path(old)) == 1
+
+    open_library(old, builtin=False).close()
+    open_library(fresh, builtin=False).close()
+
+    path = paths.db_path(old)
+    assert db.user_version(path) == db.SCHEMA_VERSION == 2
+    (copy,) = paths.backups_dir(old).glob("before-v2-*.db")
+    assert db.user_version(copy) == 1
+    assert _rows(path, "SELECT stem FROM question ORDER BY position") == [
+        ("客户服务的核心是（ ）。",),
+        ("投诉都是坏事。",),
+    ]
+    assert _rows(path, "SELECT response, correct, seconds FROM answerrecord ORDER BY id") == [
+        ("B", 1, 12.5),
+        ("正确", 0, 8.0),
+    ]
+    assert _rows(path, "SELECT note FROM wrongbookentry") == [("投诉是改进的机会",)]
+    assert _rows(path, "SELECT count(*) FROM favorite") == [(1,)]
+    assert _rows(path, "SELECT chapter_no, position, percent FROM readingprogress") == [
+        (1, 300, 42.0)
+    ]
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    migrated = _rows(path, indexes)
+    assert migrated == _rows(paths.db_path(fresh), indexes)
+    assert {"ix_answer_question", "ix_answer_at", "ix_question_chapter"} <= {n for n, _ in migrated}
+    assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
+
+
 def _old_database(path: Path) -> None:
     """A version-1 database with one row of learner data in it."""
     con = sqlite3.connect(path)

@@ -1,34 +1,206 @@
-"""统计: empty until the learner answers, then per-chapter accuracy and the weakest chapter."""
+"""统计: empty until the learner answers; then real figures, days, chapters and types, and
+every table leads to the practice worth doing next."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import func, select
 
 from csapp.core.models import AnswerRecord, Question
+from csapp.core.practice import Mode
+from csapp.ui.widgets.daily_chart import day_tooltip
+
+LEFT = Qt.MouseButton.LeftButton
+TODAY = date.today()
 
 
-def _answer(library, chapter_no: int, correct: list[bool]) -> None:
+def _ids(library, chapter_no: int, n: int) -> list[int]:
+    with library.session() as s:
+        return list(
+            s.execute(
+                select(Question.id)
+                .where(Question.chapter_no == chapter_no, Question.case_id.is_(None))
+                .order_by(Question.position)
+                .limit(n)
+            ).scalars()
+        )
+
+
+def _answer(library, answers: list[tuple[int, bool | None]], day: date) -> None:
+    at = datetime(day.year, day.month, day.day, 12).astimezone(UTC)
     with library.session() as s, s.begin():
-        ids = s.execute(
-            select(Question.id).where(Question.chapter_no == chapter_no).limit(len(correct))
-        ).scalars()
-        for qid, ok in zip(ids, correct, strict=True):
-            s.add(AnswerRecord(question_id=qid, response="A", correct=ok))
+        for qid, ok in answers:
+            s.add(AnswerRecord(question_id=qid, response="A", correct=ok, seconds=30, at=at))
 
 
-def test_stats_show_the_weakest_chapter(qtbot, open_window):
+def _history(library) -> None:
+    """Chapter 1: 4 questions, 6 answers, 4 right; chapter 4: 5 answers, 2 right (the weakest
+    with ≥ 5 graded); chapter 2: one answer not marked yet. Yesterday 3 answers, today 9."""
+    c1, c2, c4 = _ids(library, 1, 4), _ids(library, 2, 1), _ids(library, 4, 5)
+    _answer(library, [(c1[0], True), (c1[0], False), (c1[1], True)], TODAY - timedelta(days=1))
+    _answer(library, [(c1[0], True), (c1[2], True), (c1[3], False)], TODAY)
+    marks = [False, False, True, True, False]
+    _answer(library, list(zip(c4, marks, strict=True)), TODAY)
+    _answer(library, [(c2[0], None)], TODAY)
+
+
+def _show(qtbot, window):
+    """Open 统计 and wait for its figures, which are computed on a worker."""
+    page = window.page("stats")
+    if not page._stale and page._task is None:  # its figures are current already
+        window.show_page("stats")
+        return page
+    with qtbot.waitSignal(page.refreshed, timeout=10_000):
+        window.show_page("stats")
+    return page
+
+
+def _changed(qtbot, window) -> None:
+    with qtbot.waitSignal(window.page("stats").refreshed, timeout=10_000):
+        window.ctx.notify_changed()
+
+
+def _row(model, match) -> int:
+    return next(r for r in range(model.rowCount()) if match(model.row_object(r)))
+
+
+def test_no_answers_shows_the_way_to_practice(qtbot, open_window):
     window = open_window()
-    page = window.show_page("stats")
-    assert page.stack.currentWidget() is not page.table
-    assert not page.summary.isVisible()
+    page = _show(qtbot, window)
+    assert page.empty.isVisible() and not page.body.isVisible()
+    qtbot.mouseClick(page.empty.button, LEFT)
+    assert window.current_page_key() == "practice"
 
-    _answer(window.ctx.library, 1, [True, True, True, False])
-    _answer(window.ctx.library, 4, [False, False, True])
-    window.ctx.notify_changed()
 
-    assert page.stack.currentWidget() is page.table
-    assert page.summary.text() == "共答 7 题，正确率 57%。最薄弱：第4章 客户服务质量管理（33%）。"
-    rows = {page.model.row_object(r).chapter_no: r for r in range(page.model.rowCount())}
-    assert page.model.index(rows[1], 4).data() == "75%"
-    page.stack.setCurrentWidget(page.table)
+def test_figures_chart_and_tables_show_the_real_history(qtbot, open_window):
+    window = open_window()
+    page = _show(qtbot, window)
+    library = window.ctx.library
+    _history(library)
+    _changed(qtbot, window)
+
+    assert page.body.isVisible() and not page.empty.isVisible()
+    with library.session() as s:
+        questions = s.execute(select(func.count()).select_from(Question)).scalar()
+    texts = {k: (v.text(), d.text()) for k, (v, d) in page.figures.items()}
+    assert texts == {
+        "answers": ("12", "次，正确率 55%"),  # 6 right of 11 graded; the unmarked one aside
+        "coverage": (f"{10}/{questions}", f"题做过，占 {10 / questions:.0%}"),
+        "days": ("2", "天，连续 2 天"),
+        "time": ("6 分钟", "平均每次 30 秒"),
+    }
+    assert page.chart_summary.text() == "学习 2 天，作答 12 次，正确率 55%"
+
+    model = page.chapter_model
+    n1 = model.row_object(0).questions
+    assert [model.index(0, c).data() for c in range(6)] == [
+        "第1章 客户服务概述", str(n1), "4", f"{4 / n1:.0%}", "6", "67%",
+    ]  # fmt: skip
+    four = _row(model, lambda c: c.chapter_no == 4)
+    assert model.index(four, 0).data() == "第4章 客户服务质量管理（最薄弱）"
+    assert model.index(four, 0).data(Qt.ItemDataRole.FontRole).bold()
+    assert (model.index(four, 2).data(), model.index(four, 5).data()) == ("5", "40%")
+    assert model.index(_row(model, lambda c: c.chapter_no == 2), 5).data() == "—"
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert model.index(four, 5).data(Qt.ItemDataRole.TextAlignmentRole) == right
+
+    types = [page.type_model.row_object(r) for r in range(page.type_model.rowCount())]
+    assert sum(t.answers for t in types) == 12
+    assert [t.qtype for t in types][-1] == "案例分析题"  # the library's types, in type order
+
+    bars = page.chart.bar_rects()
+    assert len(bars) == len(page.chart.days) == 30
+    assert [d.answers for d in page.chart.days[-2:]] == [3, 9]
+    assert bars[-1].height() == pytest.approx(3 * bars[-2].height()) and bars[-2].height() > 0
+    assert all(b.height() == 0 for b in bars[:-2])
+    assert page.chart.index_at(bars[-1].center().x()) == 29  # hovering today's bar tells today
+    assert day_tooltip(page.chart.days[-1]).endswith(
+        "作答 9 次，答对 4 次\n正确率 50%（1 次未评分，不计入）"
+    )
     page.grab().save(str(window.ctx.data_dir / "stats.png"))
+
+
+def test_the_weakest_chapter_button_practises_it(qtbot, open_window):
+    window = open_window()
+    _history(window.ctx.library)
+    page = _show(qtbot, window)
+    assert page.weakest_button.text() == "练习最薄弱的一章：第4章 客户服务质量管理"
+    qtbot.mouseClick(page.weakest_button, LEFT)
+    assert window.current_page_key() == "practice"
+    session = window.page("practice").session
+    assert session.mode == Mode.CHAPTER and session.spec.chapters == (4,)
+
+
+def test_a_chosen_chapter_is_practised_by_button_or_double_click(qtbot, open_window):
+    window = open_window()
+    _history(window.ctx.library)
+    page = _show(qtbot, window)
+    assert not page.chapter_button.isEnabled()
+    page.chapter_table.selectRow(_row(page.chapter_model, lambda c: c.chapter_no == 2))
+    qtbot.mouseClick(page.chapter_button, LEFT)
+    session = window.page("practice").session
+    assert session.mode == Mode.CHAPTER and session.spec.chapters == (2,)
+
+    _show(qtbot, window)
+    table = page.chapter_table
+    rect = table.visualRect(page.chapter_model.index(0, 0))
+    qtbot.mouseClick(table.viewport(), LEFT, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), LEFT, pos=rect.center())
+    assert window.current_page_key() == "practice"
+    session = window.page("practice").session
+    assert session.mode == Mode.CHAPTER and session.spec.chapters == (1,)
+
+
+def test_a_chosen_type_starts_type_practice_and_cases_go_to_case_analysis(qtbot, open_window):
+    window = open_window()
+    _history(window.ctx.library)
+    page = _show(qtbot, window)
+    rows = {page.type_model.row_object(r).qtype: r for r in range(page.type_model.rowCount())}
+    assert not page.type_button.isEnabled()
+    page.type_table.selectRow(rows["多选题"])
+    assert page.type_button.text() == "专项练习所选题型"
+    qtbot.mouseClick(page.type_button, LEFT)
+    assert window.current_page_key() == "practice"
+    session = window.page("practice").session
+    assert session.mode == Mode.TYPE and session.spec.types == ("多选题",)
+
+    _show(qtbot, window)
+    page.type_table.selectRow(rows["案例分析题"])
+    assert page.type_button.text() == "去案例分析"
+    qtbot.mouseClick(page.type_button, LEFT)
+    assert window.current_page_key() == "cases"
+
+
+def test_a_hidden_page_catches_up_when_shown(qtbot, open_window):
+    window = open_window()
+    page = _show(qtbot, window)
+    window.show_page("home")
+    _history(window.ctx.library)
+    window.ctx.notify_changed()
+    assert page.empty.isVisibleTo(page) and page._task is None  # not recomputed while hidden
+    _show(qtbot, window)
+    assert page.figures["answers"][0].text() == "12"
+
+
+def test_a_narrow_window_stacks_the_tables(qtbot, open_window):
+    window = open_window(size=(1000, 640))
+    _history(window.ctx.library)
+    page = _show(qtbot, window)
+    chapters, types = page.chapter_table, page.type_table
+    qtbot.waitUntil(
+        lambda: (
+            types.mapTo(page, types.rect().topLeft()).y()
+            > chapters.mapTo(page, chapters.rect().bottomLeft()).y()
+        )
+    )
+    assert (
+        types.mapTo(page, types.rect().topLeft()).x()
+        == chapters.mapTo(page, chapters.rect().topLeft()).x()
+    )
+    first, last = (page.figures[k][0] for k in ("answers", "time"))
+    assert (
+        first.mapTo(page, first.rect().topLeft()).y() == last.mapTo(page, last.rect().topLeft()).y()
+    )

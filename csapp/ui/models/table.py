@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class RowsModel(QAbstractTableModel):
-    """Columns are (header, getter) pairs; rows are any objects. Sorting stays with a proxy."""
+    """Columns are (header, getter) pairs; rows are any objects. Sorting stays with a proxy.
 
-    def __init__(self, columns: Sequence[tuple[str, Callable[[Any], Any]]], parent=None) -> None:
+    Numbers are right-aligned; ``right`` names text columns that line up like numbers too
+    ("78%", "—"). ``bold`` picks rows to stand out (the weakest chapter, say).
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, Callable[[Any], Any]]],
+        parent=None,
+        *,
+        right: Collection[int] = (),
+        bold: Callable[[Any], bool] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._rows: list[Any] = []
+        self._right = frozenset(right)
+        self._bold = bold
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
@@ -40,11 +54,21 @@ class RowsModel(QAbstractTableModel):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.UserRole:
             return value
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, int | float):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+            isinstance(value, int | float) or index.column() in self._right
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and self._bold and self._bold(self._rows[index.row()]):
+            font = QFont()
+            font.setBold(True)
+            return font
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._columns[section][0]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in self._right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
