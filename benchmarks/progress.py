@@ -3,7 +3,10 @@
     uv run python benchmarks/progress.py [--questions 100000] [--answers 200000] [--runs 20]
                                          [--dir DIR]
 
-Target: ≤ 100 ms median, since the page computes on the GUI thread when it is shown.
+Target: ≤ 300 ms median. The page computes on the pool when it is shown after a change, so
+this is how long the figures take to appear, not a pause of the window. About 120 ms of it
+is one join: each answered question's answers to its chapter cell (one index seek per
+question); a materialised per-question subquery instead was slower (~150 ms).
 
 The database gets its schema from the app (``open_library``), then raw ``executemany`` inserts:
 one bank of QUESTIONS questions over ten chapters in the realistic type mix, and ANSWERS
@@ -124,7 +127,7 @@ def main() -> None:
     print()
     print(f"{'operation':<28}{'runs':>6}{'median ms':>12}{'p95 ms':>10}{'target':>10}")
     print(f"{'progress()':<28}{len(times):>6}{statistics.median(times):>12.1f}{p95:>10.1f}"
-          f"{'≤ 100':>10}")  # fmt: skip
+          f"{'≤ 300':>10}")  # fmt: skip
 
 
 if __name__ == "__main__":
