@@ -9,9 +9,10 @@ is one join: each answered question's answers to its chapter cell (one index see
 question); a materialised per-question subquery instead was slower (~150 ms).
 
 The database gets its schema from the app (``open_library``), then raw ``executemany`` inserts:
-one bank of QUESTIONS questions over ten chapters in the realistic type mix, and ANSWERS
-answers spread over the last year (about 15 % of questions answered again, 3 % left ungraded),
-with the time of day spread round the clock so local-day bucketing has real work.
+one bank of QUESTIONS questions over ten chapters and 350 knowledge points in the realistic
+type mix, and ANSWERS answers spread over the last year (about 15 % of questions answered
+again, 3 % left ungraded), with the time of day spread round the clock so local-day bucketing
+has real work.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def build(data: Path, questions: int, answers: int, seed: int = 7) -> None:
             "INSERT INTO question (bank_id, qtype, stem, options, answer, explanation, chapter,"
             " chapter_no, knowledge_point, difficulty, cognitive_level, key_points, tags,"
             " source, fingerprint, position, updated_at)"
-            " VALUES (?, ?, ?, '[\"甲\",\"乙\",\"丙\",\"丁\"]', 'A', ?, ?, ?, '', '易', '',"
+            " VALUES (?, ?, ?, '[\"甲\",\"乙\",\"丙\",\"丁\"]', 'A', ?, ?, ?, ?, '易', '',"
             " '[]', '[]', '', ?, ?, '2030-01-01 00:00:00')",
             (
                 (
@@ -61,6 +62,7 @@ def build(data: Path, questions: int, answers: int, seed: int = 7) -> None:
                     f"解析{i}",
                     f"第{i % 10 + 1}章 第{i % 10 + 1}章标题",
                     i % 10 + 1,
+                    f"{i % 10 + 1}.{i % 50 // 10 + 1}.{i % 7 + 1} 知识点",  # 350 points
                     f"fp{i}",
                     i,
                 )

@@ -38,7 +38,8 @@ def _v2_progress_indexes(con: sqlite3.Connection) -> None:
     )
     con.execute("CREATE INDEX IF NOT EXISTS ix_answer_at ON answerrecord (at, correct)")
     con.execute(
-        "CREATE INDEX IF NOT EXISTS ix_question_chapter ON question (chapter_no, chapter, qtype)"
+        "CREATE INDEX IF NOT EXISTS ix_question_chapter"
+        " ON question (chapter_no, chapter, qtype, knowledge_point)"
     )
 
 

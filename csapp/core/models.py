@@ -214,4 +214,5 @@ Index(
     Question.__table__.c.chapter_no,
     Question.__table__.c.chapter,
     Question.__table__.c.qtype,
+    Question.__table__.c.knowledge_point,
 )

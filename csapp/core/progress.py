@@ -1,4 +1,4 @@
-"""The learner's progress for the 统计 page: totals, chapters, question types and days.
+"""The learner's progress for the 统计 page: totals, chapters, types, knowledge points, days.
 
 Everything comes from SQL aggregates (GROUP BY) over covering indexes (see models.py), never
 from loading the answers into Python, so the page stays quick on 100,000 questions and 200,000
@@ -12,6 +12,7 @@ neither right nor wrong.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from csapp.core.questions import TYPE_ORDER
 
 DAYS = 30
 WEAK_MIN_GRADED = 5  # fewer graded answers than this say little about a chapter
+WEAK_POINT_MIN_GRADED = 3  # a knowledge point has few questions: three answers are a signal
 
 
 def _accuracy(correct: int, graded: int) -> float | None:
@@ -83,6 +85,21 @@ class TypeProgress:
 
 
 @dataclass(frozen=True, slots=True)
+class PointProgress:
+    point: str  # the knowledge point as the bank has it ("4.1.2 服务质量的五个维度")
+    chapter_no: int | None  # where its questions are (the first numbered chapter seen)
+    questions: int
+    done: int
+    answers: int
+    graded: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return _accuracy(self.correct, self.graded)
+
+
+@dataclass(frozen=True, slots=True)
 class DayProgress:
     day: date  # a local calendar day
     answers: int
@@ -100,6 +117,18 @@ class Progress:
     chapters: tuple[ChapterProgress, ...]  # in Library chapter order: 第1章 … 第10章, unnumbered
     types: tuple[TypeProgress, ...]  # TYPE_ORDER; only the types the library holds
     days: tuple[DayProgress, ...]  # the last ``days`` local days, oldest first, empty ones too
+    points: tuple[PointProgress, ...] = ()  # named knowledge points, in chapter order
+
+    def weakest_points(self, limit: int = 8) -> tuple[PointProgress, ...]:
+        """The knowledge points most worth practising: answered wrong at least once, with at
+        least WEAK_POINT_MIN_GRADED graded answers; lowest accuracy first, then the most
+        answered (more evidence), then course order."""
+        weak = [
+            p for p in self.points if p.graded >= WEAK_POINT_MIN_GRADED and p.correct < p.graded
+        ]
+        order = {p.point: i for i, p in enumerate(self.points)}
+        weak.sort(key=lambda p: (p.correct / p.graded, -p.graded, order[p.point]))
+        return tuple(weak[:limit])
 
     def weakest_chapter(self) -> ChapterProgress | None:
         """The numbered chapter most worth practising: lowest accuracy among those with at
@@ -130,18 +159,19 @@ def streak(study_days: Iterable[date], today: date) -> int:
     return count
 
 
-# One row per (chapter, type) cell of the library: its questions (an index-only scan of
-# ix_question_chapter, already in group order).
+# One row per (chapter, type, knowledge point) cell of the library: its questions (an
+# index-only scan of ix_question_chapter, already in group order).
 _QUESTION_CELLS = text(
-    "SELECT chapter, chapter_no, qtype, count(*) FROM question GROUP BY chapter_no, chapter, qtype"
+    "SELECT chapter, chapter_no, qtype, knowledge_point, count(*) FROM question"
+    " GROUP BY chapter_no, chapter, qtype, knowledge_point"
 )
 # The answers per cell: the questions in cell order (ix_question_chapter), each with its answers
 # (a seek into ix_answer_question; both index-only). "done" counts questions, not answers.
 _ANSWER_CELLS = text(
-    "SELECT q.chapter, q.chapter_no, q.qtype, count(DISTINCT a.question_id),"
+    "SELECT q.chapter, q.chapter_no, q.qtype, q.knowledge_point, count(DISTINCT a.question_id),"
     " count(*), count(a.correct), total(a.correct), total(a.seconds)"
     " FROM question AS q JOIN answerrecord AS a ON a.question_id = q.id"
-    " GROUP BY q.chapter_no, q.chapter, q.qtype"
+    " GROUP BY q.chapter_no, q.chapter, q.qtype, q.knowledge_point"
 )
 # AnswerRecord.at is naive UTC. Local days are SQLite's 'localtime' (and 'utc' for the way
 # back): it converts each moment with the C library's rules for that moment, so an answer at
@@ -184,16 +214,26 @@ def progress(engine: Engine, days: int = DAYS, today: date | None = None) -> Pro
             _WINDOW, {"first": first.isoformat(), "last": today.isoformat()}
         ).all()
 
-    # [questions, done, answers, graded, correct] per chapter and per type, summed over cells.
+    # [questions, done, answers, graded, correct] per chapter, type and named knowledge point,
+    # summed over cells (a question is in exactly one cell, so "done" adds up).
     chapters: dict[tuple[str, int | None], list[int]] = {}
     types: dict[str, list[int]] = {}
-    for chapter, no, qtype, n in questions:
+    points: dict[str, list[int]] = {}
+    point_chapter: dict[str, int | None] = {}
+    for chapter, no, qtype, point, n in questions:
         chapters.setdefault((chapter, no), [0] * 5)[0] += n
         types.setdefault(qtype, [0] * 5)[0] += n
+        if point:
+            points.setdefault(point, [0] * 5)[0] += n
+            if point_chapter.get(point) is None:
+                point_chapter[point] = no
     seconds = 0.0
-    for chapter, no, qtype, done, n, graded, correct, secs in answered:
+    for chapter, no, qtype, point, done, n, graded, correct, secs in answered:
         seconds += secs
-        for counts in (chapters[(chapter, no)], types[qtype]):
+        cells = [chapters[(chapter, no)], types[qtype]]
+        if point:
+            cells.append(points[point])
+        for counts in cells:
             for i, value in enumerate((done, n, graded, correct), start=1):
                 counts[i] += int(value)
 
@@ -225,4 +265,18 @@ def progress(engine: Engine, days: int = DAYS, today: date | None = None) -> Pro
         study_days=len(study_days),
         streak=streak(study_days, today),
     )
-    return Progress(totals, chapter_rows, type_rows, day_rows)
+    point_rows = tuple(
+        PointProgress(point, point_chapter[point], *counts)
+        for point, counts in sorted(
+            points.items(), key=lambda item: _point_key(point_chapter[item[0]], item[0])
+        )
+    )
+    return Progress(totals, chapter_rows, type_rows, day_rows, point_rows)
+
+
+def _point_key(chapter_no: int | None, point: str) -> tuple[int, tuple[int, ...], str]:
+    """Course order: by chapter, then by the section number a point starts with (4.1.10
+    after 4.1.9), then by name."""
+    m = re.match(r"\d+(?:\.\d+)*", point)
+    numbers = tuple(int(n) for n in m.group(0).split(".")) if m else (10_000,)
+    return (chapter_no if chapter_no is not None else 10_000, numbers, point)

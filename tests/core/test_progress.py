@@ -165,3 +165,46 @@ def test_without_enough_answers_anywhere_the_lowest_accuracy_is_weakest(library,
     _answer(library, bank["4:单选题"][0], True, _at(TODAY))
     _answer(library, bank["5:单选题"][0], False, _at(TODAY))
     assert progress(library.engine, today=TODAY).weakest_chapter().chapter_no == 5
+
+
+def test_knowledge_points_in_course_order_and_the_weakest_first(library, bank):
+    single = bank["4:单选题"]  # their points cycle 4.1.1, 4.1.2, 4.2
+    for ok in (False, False, True):
+        _answer(library, single[0], ok, _at(TODAY))  # 4.1.1
+    _answer(library, single[3], True, _at(TODAY))  # 4.1.1 again: 2 of 4 right
+    for ok in (False, False, False):
+        _answer(library, single[1], ok, _at(TODAY))  # 4.1.2: 0 of 3
+    _answer(library, single[2], False, _at(TODAY))  # 4.2: one answer says little
+    for _ in range(3):
+        _answer(library, single[2], None, _at(TODAY))  # ungraded: not evidence either
+
+    p = progress(library.engine, today=TODAY)
+    named = [pt.point for pt in p.points]
+    assert named[:3] == ["4.1.1 服务质量的含义", "4.1.2 服务质量的五个维度", "4.2 客户满意度与服务质量"]
+    first = p.points[0]
+    assert (first.chapter_no, first.questions, first.done, first.answers) == (4, 4, 2, 4)
+    assert (first.graded, first.correct, first.accuracy) == (4, 2, 0.5)
+    weakest = [pt.point for pt in p.weakest_points()]
+    assert weakest == ["4.1.2 服务质量的五个维度", "4.1.1 服务质量的含义"]
+    assert sum(pt.questions for pt in p.points) == len(bank["all"])  # every question is named
+
+    for _ in range(4):
+        _answer(library, single[1], True, _at(TODAY))  # 4.1.2 now 4 of 7: above 4.1.1's 50%
+    weakest = [pt.point for pt in progress(library.engine, today=TODAY).weakest_points(1)]
+    assert weakest == ["4.1.1 服务质量的含义"]
+
+
+def test_unnamed_points_and_all_right_points_are_never_weak(library, bank):
+    from sqlalchemy import update
+
+    from csapp.core.models import Question
+
+    single = bank["4:单选题"]
+    with library.session() as s, s.begin():
+        s.execute(update(Question).where(Question.id == single[1]).values(knowledge_point=""))
+    for _ in range(3):
+        _answer(library, single[0], True, _at(TODAY))  # 4.1.1: all right
+        _answer(library, single[1], False, _at(TODAY))  # no point named
+    p = progress(library.engine, today=TODAY)
+    assert "" not in {pt.point for pt in p.points}
+    assert p.weakest_points() == ()

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from csapp.core.models import AnswerRecord, Question
 from csapp.core.practice import Mode
@@ -204,3 +204,50 @@ def test_a_narrow_window_stacks_the_tables(qtbot, open_window):
     assert (
         first.mapTo(page, first.rect().topLeft()).y() == last.mapTo(page, last.rect().topLeft()).y()
     )
+
+
+def test_a_weak_knowledge_point_leads_to_its_questions_and_its_section(qtbot, open_window):
+    window = open_window()
+    library = window.ctx.library
+    (qid,) = _ids(library, 4, 1)
+    with library.session() as s:
+        point = s.get(Question, qid).knowledge_point
+    anchor = point.split()[0]
+    _answer(library, [(qid, False), (qid, False), (qid, True)], TODAY)
+    page = _show(qtbot, window)
+
+    assert page.points_card.isVisible() and not page.points_none.isVisible()
+    assert page.point_model.rowCount() == 1
+    assert page.point_model.index(0, 0).data() == point
+    assert [page.point_model.index(0, c).data() for c in range(1, 5)] == ["第4章", "3", "1", "33%"]
+    assert page.selected_point().point == point  # the weakest is chosen already
+
+    qtbot.mouseClick(page.point_button, LEFT)
+    assert window.current_page_key() == "practice"
+    session = window.page("practice").session
+    assert session.mode == Mode.SECTION and session.spec.section == point
+    assert session.spec.chapters == (4,)
+
+    _show(qtbot, window)
+    qtbot.mouseClick(page.read_button, LEFT)
+    assert window.current_page_key() == "study"
+    study = window.page("study")
+    assert study._chapter.no == 4 and study.toc.currentData() == anchor
+
+
+def test_no_weak_point_says_what_would_list_one(qtbot, open_window):
+    window = open_window()
+    library = window.ctx.library
+    (qid,) = _ids(library, 4, 1)
+    _answer(library, [(qid, True), (qid, True), (qid, True), (qid, False)], TODAY - timedelta(1))
+    _answer(library, [(qid, True)] * 10, TODAY)  # 10 of 11 right, but wrong once: still weak
+    page = _show(qtbot, window)
+    assert page.point_model.rowCount() == 1
+
+    (other,) = _ids(library, 5, 1)
+    with library.session() as s, s.begin():
+        s.execute(delete(AnswerRecord).where(AnswerRecord.question_id == qid))
+    _answer(library, [(other, True)] * 3, TODAY)
+    _changed(qtbot, window)
+    assert page.points_card.isVisible() and page.points_none.isVisible()
+    assert not page.point_table.isVisible() and not page.point_button.isEnabled()

@@ -7,6 +7,7 @@ chosen type start a practice session (pages never call each other; they emit req
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
@@ -27,7 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csapp.core.progress import DAYS, ChapterProgress, Progress, TypeProgress, progress
+from csapp.core.progress import (
+    DAYS,
+    WEAK_POINT_MIN_GRADED,
+    ChapterProgress,
+    PointProgress,
+    Progress,
+    TypeProgress,
+    progress,
+)
 from csapp.core.questions import QuestionType
 from csapp.ui.context import AppContext
 from csapp.ui.models.table import RowsModel
@@ -88,6 +97,12 @@ def _table(
     return view, model
 
 
+def _point_anchor(point: PointProgress) -> str | None:
+    """The course section a knowledge point names ("4.1.2 服务质量…" → "4.1.2"), if any."""
+    m = re.match(r"(\d+(?:\.\d+)+)(?:\s|$)", point.point)
+    return m.group(1) if m and point.chapter_no is not None else None
+
+
 def _fit_height(view: QTableView) -> None:
     rows = view.model().rowCount()
     height = view.horizontalHeader().sizeHint().height()
@@ -101,6 +116,7 @@ EMPTY_TEXT = "还没有答题记录。做完一次练习，这里就会显示进
 class StatsPage(QWidget):
     navigate_requested = Signal(str)
     practice_requested = Signal(dict)
+    open_chapter_requested = Signal(int, str)  # chapter number, section anchor
     refreshed = Signal()  # the figures on screen are the library's current ones
 
     def __init__(self, ctx: AppContext) -> None:
@@ -125,7 +141,7 @@ class StatsPage(QWidget):
         layout = page_layout(content)
 
         layout.addWidget(
-            PageHeader("统计", "做了多少、对了多少、哪一章最弱——从最需要的地方接着练。")
+            PageHeader("统计", "做了多少、对了多少、哪里最弱——从最需要的地方接着练。")
         )
         self.empty = EmptyState(EMPTY_TEXT, "去练习")
         self.empty.action.connect(lambda: self.navigate_requested.emit("practice"))
@@ -144,6 +160,7 @@ class StatsPage(QWidget):
         self.tables.addWidget(self._build_types(), 2)
         body.addLayout(self._build_figures())
         body.addWidget(self._build_chart())
+        body.addWidget(self._build_points())
         body.addLayout(self.tables)
 
         ctx.library_ready.connect(self._changed)
@@ -274,6 +291,48 @@ class StatsPage(QWidget):
         self.type_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         return frame
 
+    def _build_points(self) -> QFrame:
+        """The weakest knowledge points, each a step away from its section and its questions."""
+        frame, box = card()
+        box.setSpacing(8)
+        self.points_card = frame
+        head = QHBoxLayout()
+        head.addWidget(label("薄弱知识点", "h2"))
+        head.addStretch()
+        head.addWidget(label(f"至少 {WEAK_POINT_MIN_GRADED} 次评分作答、答错过的知识点", "muted"))
+        box.addLayout(head)
+        actions = QHBoxLayout()
+        self.point_button = button("练习所选知识点", primary=True)
+        self.point_button.clicked.connect(lambda: self._practise_point(self.selected_point()))
+        self.read_button = button("阅读这一节")
+        self.read_button.clicked.connect(self._read_selected_point)
+        actions.addWidget(self.point_button)
+        actions.addWidget(self.read_button)
+        actions.addStretch()
+        box.addLayout(actions)
+        self.point_table, self.point_model = _table(
+            [
+                ("知识点", lambda p: p.point),
+                ("章节", lambda p: f"第{p.chapter_no}章" if p.chapter_no is not None else "—"),
+                ("作答", lambda p: p.graded),
+                ("答对", lambda p: p.correct),
+                ("正确率", lambda p: percent(p.accuracy)),
+            ],
+            right=range(2, 5),
+        )
+        box.addWidget(self.point_table)
+        self.points_none = label(
+            "目前没有薄弱的知识点。某个知识点答错过、且作答够多时，会列在这里。", "muted", wrap=True
+        )
+        box.addWidget(self.points_none)
+        self.point_table.doubleClicked.connect(
+            lambda index: self._practise_point(self.point_model.row_object(index.row()))
+        )
+        self.point_table.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_buttons()
+        )
+        return frame
+
     def _chapter_cell(self, c: ChapterProgress) -> str:
         return f"{chapter_name(c)}（最薄弱）" if c is self.weakest else chapter_name(c)
 
@@ -350,7 +409,15 @@ class StatsPage(QWidget):
         self.chart_summary.setText(f"学习 {len(window)} 天，作答 {answers} 次，正确率 {accuracy}")
         self.chapter_model.set_rows(data.chapters)
         self.type_model.set_rows(data.types)
-        for view in (self.chapter_table, self.type_table):
+        weak = data.weakest_points()
+        self.point_model.set_rows(weak)
+        # A bank whose questions name no knowledge point has nothing to show here.
+        self.points_card.setVisible(bool(data.points))
+        self.point_table.setVisible(bool(weak))
+        self.points_none.setVisible(not weak)
+        if weak:
+            self.point_table.selectRow(0)
+        for view in (self.chapter_table, self.type_table, self.point_table):
             _fit_height(view)
         if self.weakest is not None:
             self.weakest_button.setText(f"练习最薄弱的一章：{chapter_name(self.weakest)}")
@@ -387,7 +454,13 @@ class StatsPage(QWidget):
     def selected_type(self) -> TypeProgress | None:
         return self._selected(self.type_table, self.type_model)
 
+    def selected_point(self) -> PointProgress | None:
+        return self._selected(self.point_table, self.point_model)
+
     def _update_buttons(self) -> None:
+        point = self.selected_point()
+        self.point_button.setEnabled(point is not None)
+        self.read_button.setEnabled(point is not None and _point_anchor(point) is not None)
         chapter = self.selected_chapter()
         self.chapter_button.setEnabled(chapter is not None and chapter.chapter_no is not None)
         self.chapter_button.setToolTip(
@@ -402,6 +475,20 @@ class StatsPage(QWidget):
     def _practise_chapter(self, chapter: ChapterProgress | None) -> None:
         if chapter is not None and chapter.chapter_no is not None:
             self.practice_requested.emit({"mode": "chapter", "chapters": [chapter.chapter_no]})
+
+    def _practise_point(self, point: PointProgress | None) -> None:
+        """知识点练习, the request the reader's 练习本节 makes."""
+        if point is not None:
+            chapters = [point.chapter_no] if point.chapter_no is not None else []
+            self.practice_requested.emit(
+                {"mode": "section", "chapters": chapters, "section": point.point}
+            )
+
+    def _read_selected_point(self) -> None:
+        point = self.selected_point()
+        anchor = _point_anchor(point) if point is not None else None
+        if point is not None and anchor is not None and point.chapter_no is not None:
+            self.open_chapter_requested.emit(point.chapter_no, anchor)
 
     def _practise_weakest(self) -> None:
         self._practise_chapter(self.weakest)
