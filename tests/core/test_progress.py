@@ -180,7 +180,11 @@ def test_knowledge_points_in_course_order_and_the_weakest_first(library, bank):
 
     p = progress(library.engine, today=TODAY)
     named = [pt.point for pt in p.points]
-    assert named[:3] == ["4.1.1 服务质量的含义", "4.1.2 服务质量的五个维度", "4.2 客户满意度与服务质量"]
+    assert named[:3] == [
+        "4.1.1 服务质量的含义",
+        "4.1.2 服务质量的五个维度",
+        "4.2 客户满意度与服务质量",
+    ]
     first = p.points[0]
     assert (first.chapter_no, first.questions, first.done, first.answers) == (4, 4, 2, 4)
     assert (first.graded, first.correct, first.accuracy) == (4, 2, 0.5)

@@ -252,7 +252,8 @@ def test_export_to_docx_and_pdf(qtbot, page, tmp_path, monkeypatch):
         target = str(tmp_path / name)
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (t, ""))
         qtbot.mouseClick(editor.export_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda t=target: Path(t).exists(), timeout=30_000)
+        # Written on a worker: wait for the export to finish, not for the file to appear.
+        qtbot.waitUntil(lambda t=target: page.last_export == t, timeout=30_000)
     body = "\n".join(p.text for p in Document(str(tmp_path / "答案.docx")).paragraphs)
     assert "米店学徒的记事本" in body and FULL_1 in body and "答案要点" in body
     assert (tmp_path / "答案.pdf").read_bytes()[:4] == b"%PDF"

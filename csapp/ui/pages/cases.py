@@ -83,6 +83,7 @@ class CasesPage(QWidget):
         self.submission: cases.Submission | None = None
         self._task = None
         self._exporting = False  # a PDF or .docx is being written on the pool
+        self.last_export: str | None = None  # the file the last finished export wrote
         outer = page_layout(self)
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)

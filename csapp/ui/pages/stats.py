@@ -140,9 +140,7 @@ class StatsPage(QWidget):
         self.scroll.viewport().setAutoFillBackground(False)
         layout = page_layout(content)
 
-        layout.addWidget(
-            PageHeader("统计", "做了多少、对了多少、哪里最弱——从最需要的地方接着练。")
-        )
+        layout.addWidget(PageHeader("统计", "做了多少、对了多少、哪里最弱——从最需要的地方接着练。"))
         self.empty = EmptyState(EMPTY_TEXT, "去练习")
         self.empty.action.connect(lambda: self.navigate_requested.emit("practice"))
         layout.addWidget(self.empty)
