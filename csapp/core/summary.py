@@ -26,9 +26,11 @@ class BankSummary:
 @dataclass(slots=True)
 class LibrarySummary:
     banks: list[BankSummary]
-    answered: int
+    answered: int  # answers given, repeats included
     answered_correct: int
     wrong_open: int
+    done: int = 0  # distinct questions answered at least once
+    graded: int = 0  # answers whose correctness is known (accuracy is correct / graded)
     chapters_done: tuple[int, ...] = ()  # chapter numbers read to the end
     reading_started: bool = False
 
@@ -56,8 +58,9 @@ def summarize(con: sqlite3.Connection) -> LibrarySummary:
     ):
         counts[bank_id][qtype] = n
     cases = dict(con.execute("SELECT bank_id, count(*) FROM cases GROUP BY bank_id").fetchall())
-    answered, correct = con.execute(
-        "SELECT count(*), coalesce(sum(correct), 0) FROM answerrecord"
+    answered, graded, correct, done = con.execute(
+        "SELECT count(*), count(correct), coalesce(sum(correct), 0), count(DISTINCT question_id)"
+        " FROM answerrecord"
     ).fetchone()
     (wrong_open,) = con.execute(
         "SELECT count(*) FROM wrongbookentry WHERE mastered_at IS NULL"
@@ -78,6 +81,8 @@ def summarize(con: sqlite3.Connection) -> LibrarySummary:
         answered=answered,
         answered_correct=int(correct),
         wrong_open=wrong_open,
+        done=done,
+        graded=graded,
         chapters_done=tuple(sorted(no for no, done in reading if done)),
         reading_started=bool(reading),
     )

@@ -83,6 +83,45 @@ def test_home_page_shows_what_the_library_really_holds(qtbot, open_window, data_
     assert any(t == "0/10" for t in texts)
 
 
+def test_home_counts_questions_done_and_names_the_weakest_point(qtbot, open_window):
+    """已答题 counts questions, not attempts; the weakest knowledge point is one click away."""
+    from sqlalchemy import select
+
+    from csapp.core.models import AnswerRecord, Question
+    from csapp.core.practice import Mode
+
+    window = open_window()
+    home = window.page("home")
+    library = window.ctx.library
+    with library.session() as s:
+        first, second = (
+            s.execute(
+                select(Question.id, Question.knowledge_point)
+                .where(Question.chapter_no == no, Question.case_id.is_(None))
+                .order_by(Question.position)
+                .limit(1)
+            ).one()
+            for no in (3, 5)
+        )
+    with library.session() as s, s.begin():
+        for ok in (False, False, True, None):  # the last one not marked yet
+            s.add(AnswerRecord(question_id=first.id, response="A", correct=ok))
+        s.add(AnswerRecord(question_id=second.id, response="A", correct=True))
+    with qtbot.waitSignal(home.weak_found, timeout=10_000):
+        window.ctx.notify_changed()
+
+    value, detail = home._figures["answered"]
+    assert value.text() == "2"
+    assert detail.text() == "道，作答 5 次，正确率 50%"  # 2 right of the 4 marked
+    assert home.weak_row.isVisible()
+    point = first.knowledge_point
+    assert home.weak_text.text() == f"最该补的知识点：{point}（作答 3 次，答对 1 次）"
+    qtbot.mouseClick(home.weak_button, Qt.MouseButton.LeftButton)
+    session = window.page("practice").session
+    assert window.current_page_key() == "practice"
+    assert session.mode == Mode.SECTION and session.spec.section == first.knowledge_point
+
+
 def test_home_page_updates_when_the_library_changes(qtbot, open_window):
     window = open_window()
     home = window.page("home")

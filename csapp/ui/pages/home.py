@@ -24,6 +24,7 @@ class HomePage(QWidget):
     exam_resume_requested = Signal(int)  # an unfinished mock exam's session id
     practice_requested = Signal(dict)  # 今日复习, or resume an interrupted practice session
     ready = Signal()
+    weak_found = Signal()  # the weakest-point hint is up to date
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -81,7 +82,24 @@ class HomePage(QWidget):
             actions.addWidget(b)
         actions.addStretch()
         next_box.addLayout(actions)
+        # The weakest knowledge point, once the learner has answered enough to know it.
+        self.weak_row = QWidget()
+        weak = QHBoxLayout(self.weak_row)
+        weak.setContentsMargins(0, 6, 0, 0)
+        self.weak_text = label("", wrap=True)
+        weak.addWidget(self.weak_text, 1)
+        self.weak_button = button("练这一点")
+        self.weak_button.clicked.connect(self._practise_weak)
+        self.weak_stats_button = button("看统计")
+        self.weak_stats_button.clicked.connect(lambda: self.navigate_requested.emit("stats"))
+        weak.addWidget(self.weak_button)
+        weak.addWidget(self.weak_stats_button)
+        self.weak_row.hide()
+        next_box.addWidget(self.weak_row)
         layout.addWidget(next_frame)
+        self._weak = None  # PointProgress | None
+        self._weak_task = None
+        self._weak_again = False
 
         types_frame, types_box = card()
         types_box.addWidget(label("题目分布", "h2"))
@@ -112,6 +130,46 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         if self.ctx.library is not None:
             self.show_summary(self.ctx.library.summary())
+            self._find_weak_point()
+
+    def _find_weak_point(self) -> None:
+        """The weakest knowledge point, computed on the pool (统计's rule, one of them)."""
+        from csapp.core.progress import progress
+        from csapp.ui.tasks import run_task
+
+        if self._weak_task is not None:
+            self._weak_again = True
+            return
+        engine = self.ctx.library.engine
+        self._weak_task = run_task(
+            lambda: progress(engine).weakest_points(1),
+            self._show_weak,
+            lambda _exc: self._show_weak(()),  # a hint, not a figure: leave it out on failure
+            name="weak-point",
+        )
+
+    def _show_weak(self, points) -> None:  # points: tuple[PointProgress, ...]
+        self._weak_task = None
+        if self._weak_again:
+            self._weak_again = False
+            self._find_weak_point()
+            return
+        self._weak = points[0] if points else None
+        if self._weak is not None:
+            p = self._weak
+            self.weak_text.setText(
+                f"最该补的知识点：{p.point}（作答 {p.graded} 次，答对 {p.correct} 次）"
+            )
+        self.weak_row.setVisible(self._weak is not None)
+        self.weak_found.emit()
+
+    def _practise_weak(self) -> None:
+        p = self._weak
+        if p is not None:
+            chapters = [p.chapter_no] if p.chapter_no is not None else []
+            self.practice_requested.emit(
+                {"mode": "section", "chapters": chapters, "section": p.point}
+            )
 
     def show_summary(self, summary: LibrarySummary) -> None:
         course = chapters()
@@ -125,10 +183,12 @@ class HomePage(QWidget):
         detail.setText("章已读完")
 
         value, detail = self._figures["answered"]
-        value.setText(f"{summary.answered}")
-        if summary.answered:
-            rate = summary.answered_correct / summary.answered
-            detail.setText(f"道，正确率 {rate:.0%}")
+        value.setText(f"{summary.done}")  # questions, not answers: 统计 shows the attempts
+        if summary.graded:
+            rate = summary.answered_correct / summary.graded
+            detail.setText(f"道，作答 {summary.answered} 次，正确率 {rate:.0%}")
+        elif summary.answered:
+            detail.setText(f"道，作答 {summary.answered} 次，还没有评分")
         else:
             detail.setText("道，还没有开始练习")
 
