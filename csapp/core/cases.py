@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from csapp.core import richtext
+from csapp.core.db import write_transaction
 from csapp.core.keypoints import count_chars, suggested_length
 from csapp.core.models import (
     Bank,
@@ -486,7 +487,7 @@ def _keep_version(conn: Connection, question_id: int, content: str, at: datetime
 def clear_drafts(engine: Engine, case_id: int, now: datetime | None = None) -> None:
     """Start the case again with empty answers; what was written stays in the versions."""
     at = _now(now)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:  # the draft writer may write meanwhile
         rows = conn.execute(
             select(CaseDraft.question_id, CaseDraft.content)
             .join(Question, Question.id == CaseDraft.question_id)
@@ -697,7 +698,7 @@ def load_submission(engine: Engine, session_id: int) -> Submission:
 
 def set_self_mark(engine: Engine, attempt_id: int, point: int, marks: float) -> Submission:
     """The learner's own mark for one point (0 … the point's marks); totals follow."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:  # read-modify-write
         row = conn.execute(
             select(CaseAttempt.self_marks, CaseAttempt.coverage, Question.key_points)
             .join(Question, Question.id == CaseAttempt.question_id)
@@ -956,7 +957,7 @@ def restore_version(
 ) -> None:
     """Make an old version the current draft; the draft it replaces stays a version."""
     at = _now(now)
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:  # the draft writer may write meanwhile
         current = conn.execute(
             select(CaseDraft.content).where(CaseDraft.question_id == question_id)
         ).scalar()

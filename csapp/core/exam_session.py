@@ -37,6 +37,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from csapp.core.db import write_transaction
 from csapp.core.exam import Paper, PaperItem, fmt_marks
 from csapp.core.models import AnswerRecord, StudySession
 from csapp.core.questions import QuestionType
@@ -443,7 +444,7 @@ def unfinished_exam(engine: Engine) -> ExamBrief | None:
 
 def abandon_exam(engine: Engine, session_id: int, now: datetime | None = None) -> None:
     """Put an unfinished exam aside: kept in the database, left out of resume and history."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:  # read-modify-write of the state
         state = conn.execute(select(_S.c.state).where(_S.c.id == session_id)).scalar() or {}
         conn.execute(
             update(_S)
@@ -614,7 +615,7 @@ def set_self_marks(
     engine: Engine, session_id: int, index: int, fractions: list[float | None]
 ) -> None:
     """Keep the learner's marks for one item (per 要点: 1 met, 0.5 half, 0 missed, None not yet)."""
-    with engine.begin() as conn:
+    with write_transaction(engine) as conn:  # read-modify-write of the state
         state = conn.execute(select(_S.c.state).where(_S.c.id == session_id)).scalar() or {}
         if state.get("phase") != "marking":
             raise ValueError("这场考试已经批改完毕，分数不能再改。")

@@ -683,3 +683,36 @@ def test_numbers_are_shortened_for_the_confirmation():
         == "1–3、5、7、8、12(1)、12(2)"
     )
     assert es.clock_text(5400) == "1:30:00" and es.clock_text(59.2) == "1:00"
+
+
+def test_marks_saved_at_once_are_all_kept(bank):
+    """Two writers marking at the same moment (the screen and a second window, say): neither
+    fails on a stale read and neither loses the other's marks."""
+    sid, paper, run_ = _sit(bank)
+    es.submit_exam(bank.engine, run_)
+    item = paper.items[4]
+    rounds, writers = 15, 3
+    errors: list[BaseException] = []
+    for r in range(rounds):
+        gate = threading.Barrier(writers)
+
+        def mark(k: int, r: int = r, gate: threading.Barrier = gate) -> None:
+            fractions = [None] * len(item.points)
+            fractions[k % len(fractions)] = (r % 2) * 1.0
+            gate.wait()
+            try:
+                # each writer keeps its own item key: the JSON holds all of them afterwards
+                es.set_self_marks(bank.engine, sid, 100 * k + r, fractions)
+            except BaseException as exc:  # the assertion below shows it
+                errors.append(exc)
+
+        threads = [threading.Thread(target=mark, args=(k,)) for k in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert errors == []
+    with bank.engine.connect() as conn:
+        state = conn.execute(select(StudySession.state).where(StudySession.id == sid)).scalar()
+    keys = {int(k) for k in state["self_marks"]}
+    assert {100 * k + r for k in range(writers) for r in range(rounds)} <= keys
