@@ -142,7 +142,11 @@ def test_chapter_quiz_scores_to_100_and_lists_every_question(qtbot, practice_pag
     records = _records(window, session.id)
     assert len(records) == 15 and sum(r.correct for r in records) == 12
     # Opening a row shows that question with its answer and 解析.
-    page.result.table.doubleClicked.emit(page.result.model.index(13, 0))
+    table = page.result.table
+    table.scrollTo(page.result.model.index(13, 0))
+    rect = table.visualRect(page.result.model.index(13, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert page.stack.currentWidget() is page.screen
     assert page.view.mode == "review" and page.view.feedback.isVisible()
     assert page.view.verdict.text().startswith("✗")

@@ -251,3 +251,19 @@ def test_no_weak_point_says_what_would_list_one(qtbot, open_window):
     _changed(qtbot, window)
     assert page.points_card.isVisible() and page.points_none.isVisible()
     assert not page.point_table.isVisible() and not page.point_button.isEnabled()
+
+
+def test_enter_on_a_chapter_row_practises_it(qtbot, open_window):
+    """Tables act on Enter as on a double click, for learners who keep to the keyboard."""
+    window = open_window()
+    _history(window.ctx.library)
+    page = _show(qtbot, window)
+    table = page.chapter_table
+    table.setFocus()
+    table.setCurrentIndex(
+        page.chapter_model.index(_row(page.chapter_model, lambda c: c.chapter_no == 4), 0)
+    )
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.current_page_key() == "practice"
+    session = window.page("practice").session
+    assert session.mode == Mode.CHAPTER and session.spec.chapters == (4,)

@@ -217,7 +217,7 @@ class BanksPage(QWidget):
         header.resizeSection(1, fm.horizontalAdvance("第10章 客户服务管理_"))
         header.resizeSection(3, fm.horizontalAdvance("字" * 12))
         header.resizeSection(4, fm.horizontalAdvance("较难___"))
-        self.questions.doubleClicked.connect(lambda _i: self.correct_current())
+        self.questions.activated.connect(lambda _i: self.correct_current())
         self.questions.selectionModel().currentRowChanged.connect(
             lambda cur, _p: self.correct_button.setEnabled(cur.isValid())
         )

@@ -178,7 +178,6 @@ class CasesPage(QWidget):
         for col in range(1, 6):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
-        self.table.doubleClicked.connect(lambda _i: self._primary())
         self.table.activated.connect(lambda _i: self._primary())
         self.split.addWidget(self.table)
 
@@ -216,7 +215,6 @@ class CasesPage(QWidget):
         self.history_model = RowsModel([("提交", _submission_text)], self.history)
         self.history.setModel(self.history_model)
         self.history.setMaximumHeight(118)
-        self.history.doubleClicked.connect(self._open_submission)
         self.history.activated.connect(self._open_submission)
         box.addWidget(self.history)
         self.split.addWidget(detail)

@@ -227,7 +227,7 @@ class ExamPage(QWidget):
         header = self.history_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.history_table.doubleClicked.connect(lambda _i: self._open_history())
+        self.history_table.activated.connect(lambda _i: self._open_history())
         self.history_table.selectionModel().selectionChanged.connect(
             lambda *_: self._history_selection()
         )

@@ -799,7 +799,6 @@ class PracticePage(QWidget):
         r.again.clicked.connect(self._again)
         r.retry_wrong.clicked.connect(self._retry_wrong)
         r.to_wrongbook.clicked.connect(lambda: self.navigate_requested.emit("wrongbook"))
-        r.table.doubleClicked.connect(lambda index: self._review_at(index.row()))
         r.table.activated.connect(lambda index: self._review_at(index.row()))
 
         ctx.library_ready.connect(self.refresh)

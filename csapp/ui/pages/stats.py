@@ -255,7 +255,7 @@ class StatsPage(QWidget):
         box.addLayout(actions)
         box.addWidget(self.chapter_table)
         box.addStretch()
-        self.chapter_table.doubleClicked.connect(
+        self.chapter_table.activated.connect(
             lambda index: self._practise_chapter(self.chapter_model.row_object(index.row()))
         )
         self.chapter_table.selectionModel().selectionChanged.connect(
@@ -283,7 +283,7 @@ class StatsPage(QWidget):
         box.addLayout(actions)
         box.addWidget(self.type_table)
         box.addStretch()
-        self.type_table.doubleClicked.connect(
+        self.type_table.activated.connect(
             lambda index: self._practise_type(self.type_model.row_object(index.row()))
         )
         self.type_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -323,7 +323,7 @@ class StatsPage(QWidget):
             "目前没有薄弱的知识点。某个知识点答错过、且作答够多时，会列在这里。", "muted", wrap=True
         )
         box.addWidget(self.points_none)
-        self.point_table.doubleClicked.connect(
+        self.point_table.activated.connect(
             lambda index: self._practise_point(self.point_model.row_object(index.row()))
         )
         self.point_table.selectionModel().selectionChanged.connect(

@@ -222,7 +222,7 @@ class ListPane(QWidget):
         self.remove.clicked.connect(self._remove)
         self.export_xlsx.clicked.connect(self._export_xlsx)
         self.export_pdf.clicked.connect(self._export_pdf)
-        self.table.doubleClicked.connect(lambda _i: self._practise_selected())
+        self.table.activated.connect(lambda _i: self._practise_selected())
 
     @property
     def engine(self):

@@ -187,7 +187,7 @@ class MaterialView(QWidget):
         self.notes_model = RowsModel([("标记", self._note_text)], self.notes)
         self.notes.setModel(self.notes_model)
         self.notes.clicked.connect(self._show_mark)
-        self.notes.doubleClicked.connect(self._edit_mark)
+        self.notes.activated.connect(self._edit_mark)
         self.notes.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.notes.customContextMenuRequested.connect(self._notes_menu)
         notes_layout.addWidget(self.notes)
