@@ -65,6 +65,15 @@ class HtmlDelegate(QStyledItemDelegate):
     def _doc(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
+        # A second line in <span class="muted"> (a chapter's reading status) reads quieter,
+        # except on the selected row, where the highlight's own text colour keeps it legible.
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        muted = (
+            option.palette.color(QPalette.ColorRole.HighlightedText).name()
+            if selected
+            else theme.colors().muted
+        )
+        doc.setDefaultStyleSheet(f"span.muted {{ color: {muted}; }}")
         doc.setHtml(index.data(Qt.ItemDataRole.DisplayRole) or "")
         doc.setTextWidth(max(80, option.rect.width() - 16))
         return doc
@@ -122,6 +131,7 @@ class StudyPage(QWidget):
         self.list.setModel(self.model)
         self.list.setMinimumWidth(230)
         self.list.setWordWrap(True)
+        self.list.setItemDelegate(HtmlDelegate(self.list))
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.left.addWidget(self.list)
 
@@ -226,7 +236,9 @@ class StudyPage(QWidget):
         for chapter in chapters():
             r = reading.get(chapter.no)
             status = "✓ 已读完" if r and r.done else (f"已读 {r.percent:.0f}%" if r else "未读")
-            item = QStandardItem(f"{chapter.label}\n{status}")
+            item = QStandardItem(
+                f"{html.escape(chapter.label)}<br><span class='muted'>{status}</span>"
+            )
             item.setData(chapter.no, Qt.ItemDataRole.UserRole)
             item.setEnabled(chapter.available)
             self.model.appendRow(item)
