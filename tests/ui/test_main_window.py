@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
@@ -43,13 +44,15 @@ def test_clicking_every_navigation_entry_shows_its_page(qtbot, open_window):
         assert window.stack.currentWidget().isVisible()
 
 
-def test_no_page_is_wider_than_the_smallest_window(qtbot, open_window):
-    """At the minimum size (1000×640) every page fits across: no sideways scrolling."""
+@pytest.mark.parametrize("size", [(1000, 640), (1280, 800), (1366, 768)])
+def test_no_page_is_wider_than_the_window(qtbot, open_window, size):
+    """From the minimum size (1000×640) up, every page fits across: no sideways scrolling."""
     from PySide6.QtWidgets import QScrollArea
 
     from csapp.ui.main_window import MIN_SIZE
 
-    window = open_window((MIN_SIZE.width(), MIN_SIZE.height()))
+    assert (MIN_SIZE.width(), MIN_SIZE.height()) == (1000, 640)
+    window = open_window(size)
     for spec in PAGES:
         page = window.show_page(spec.key)
         qtbot.wait(10)  # let the layouts settle (CardColumns reflows on resize)

@@ -278,8 +278,8 @@ class ModeTile(QPushButton):
         self.setObjectName("modeTile")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(4)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(6)
         self.title = QLabel(title)
         self.title.setProperty("role", "h2")
         self.title.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
@@ -289,7 +289,11 @@ class ModeTile(QPushButton):
         self.text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         layout.addWidget(self.title)
         layout.addWidget(self.text)
-        self.setMinimumHeight(92)
+        layout.addStretch(1)  # titles line up across tiles whether the line wraps or not
+        # Room for the line to wrap once: Qt sizes a label by its primary font's metrics, and
+        # the CJK fallback font's taller glyphs would clip a second line in a tight tile.
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setMinimumHeight(104)
 
     def sizeHint(self) -> QSize:
         return self.layout().sizeHint()

@@ -160,7 +160,9 @@ class CardColumns(QWidget):
 
     def _fit(self, width: int) -> int:
         spacing = self.grid.horizontalSpacing()
-        fits = (width + spacing) // (self.min_column + spacing)
+        # A card's own minimum wins over ``min_column``: it grows with the text size (zoom).
+        column = max([self.min_column, *(w.minimumSizeHint().width() for w in self.cards)])
+        fits = (width + spacing) // (column + spacing)
         return max(1, min(self.max_columns, fits))
 
     def _arrange(self, columns: int) -> None:
