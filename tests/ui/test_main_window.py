@@ -230,3 +230,17 @@ def test_qt_dialog_buttons_speak_chinese(qtbot):
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert [b.text() for b in box.buttons()] == ["取消"]
+
+
+def test_a_weak_point_lookup_queued_at_closing_time_does_nothing(qtbot, open_window):
+    """The library closes (the app quits) while the home page's lookup runs, with another
+    asked for: the queued one must not reach for the closed library."""
+    window = open_window()
+    home = window.page("home")
+    qtbot.waitUntil(lambda: home._weak_task is None)
+    home._find_weak_point()
+    home._find_weak_point()  # queued behind the first
+    assert home._weak_again
+    window.ctx.close()
+    qtbot.waitUntil(lambda: home._weak_task is None and not home._weak_again, timeout=10_000)
+    qtbot.wait(50)  # any late callback would raise inside the event loop and fail the test

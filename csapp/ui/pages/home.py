@@ -140,6 +140,8 @@ class HomePage(QWidget):
         if self._weak_task is not None:
             self._weak_again = True
             return
+        if self.ctx.library is None:  # closed while the last one ran (the app is quitting)
+            return
         engine = self.ctx.library.engine
         self._weak_task = run_task(
             lambda: progress(engine).weakest_points(1),
