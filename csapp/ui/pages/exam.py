@@ -233,7 +233,8 @@ class ExamPage(QWidget):
         )
         table_side.addWidget(self.history_table, 1)
         history_actions = QHBoxLayout()
-        self.history_empty = label("还没有考试记录。考完一场，成绩和走势会出现在这里。", "muted")
+        # The chart says there is no trend yet; this says what the table will be for.
+        self.history_empty = label("考完的每一场都会列在这里，打开成绩单可以逐题回看。", "muted")
         history_actions.addWidget(self.history_empty, 1)
         history_actions.addStretch()
         self.open_report_button = button("查看成绩单")
