@@ -120,3 +120,13 @@ def test_the_reader_opens_on_the_chapter_to_go_on_with(qtbot, open_window, data_
     assert study._chapter is not None and study._chapter.no == 2
     assert study.reader.toPlainText().strip() != ""
     assert study.list.currentIndex().row() == 1
+
+
+def test_a_chapter_opened_and_left_at_once_reads_as_just_started(qtbot, open_window):
+    window = open_window()
+    study = window.show_page("study")
+    study.open_chapter(3)
+    study.reader.verticalScrollBar().setValue(0)
+    study.save_state()
+    assert study.read_label.text() == "刚开始读"
+    assert "刚开始读" in study.model.item(2).text() and "未读" in study.model.item(3).text()

@@ -59,6 +59,15 @@ PRACTICE_SCHEME = "practice"
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def reading_status(reading) -> str:  # reading: csapp.core.library.Reading | None
+    """未读 / 刚开始读 / 已读 42% / ✓ 已读完: opened and left at once is not "已读 0%"."""
+    if reading is None:
+        return "未读"
+    if reading.done:
+        return "✓ 已读完"
+    return f"已读 {reading.percent:.0f}%" if reading.percent >= 1 else "刚开始读"
+
+
 class HtmlDelegate(QStyledItemDelegate):
     """List items whose text is a little HTML (search hits with the match in bold)."""
 
@@ -235,7 +244,7 @@ class StudyPage(QWidget):
         self.model.clear()
         for chapter in chapters():
             r = reading.get(chapter.no)
-            status = "✓ 已读完" if r and r.done else (f"已读 {r.percent:.0f}%" if r else "未读")
+            status = reading_status(r)
             item = QStandardItem(
                 f"{html.escape(chapter.label)}<br><span class='muted'>{status}</span>"
             )
@@ -266,12 +275,7 @@ class StudyPage(QWidget):
                     self.list.setCurrentIndex(self.model.index(row, 0))
 
     def _update_read_label(self, reading) -> None:
-        if reading is None:
-            self.read_label.setText("未读")
-        elif reading.done:
-            self.read_label.setText("✓ 已读完")
-        else:
-            self.read_label.setText(f"已读 {reading.percent:.0f}%")
+        self.read_label.setText(reading_status(reading))
 
     # -- reader --------------------------------------------------------------------------
 
