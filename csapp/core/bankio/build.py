@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from csapp.core.questions import (
@@ -336,6 +337,31 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+def _level(
+    raw: RawQuestion,
+    ctx: ReadContext,
+    name: str,
+    parse: Callable[[str], str | None],
+    label: str,
+    choices: str,
+) -> str:
+    """The canonical level for ``raw.<name>`` (难度/认知层次), or "" — warned once if unknown."""
+    text: str = getattr(raw, name)
+    if not text.strip():
+        return ""
+    level = parse(text)
+    if level:
+        return level
+    ctx.warn(
+        raw.sheet,
+        raw.row,
+        raw.cols.get(name, ""),
+        f"{label}“{_short(text)}”无法识别，已留空（可填：{choices}）",
+        once=(name, raw.sheet, key(text)),
+    )
+    return ""
+
+
 def _split_tags(text: str) -> list[str]:
     out: list[str] = []
     for part in re.split(r"[,，、;；|\n]+", text):
@@ -585,39 +611,18 @@ def build(raw: RawQuestion, ctx: ReadContext, force_type: QuestionType | None = 
             draft.score = float(m.group(1))
         else:
             warnings.append((col("score"), f"分值“{_short(raw.score)}”不是正数，已忽略"))
-    if qtype in SUBJECTIVE_TYPES and draft.answer:
+    if qtype in SUBJECTIVE_TYPES and draft.answer:  # keywords only matter for these
         total = draft.score if draft.score is not None else DEFAULT_MARKS[qtype]
         points, notes = key_points(draft.answer, total, raw.keywords)
         draft.key_points = points
         for note in notes:
             warnings.append((col("keywords") or col("answer"), note))
-    elif raw.keywords.strip() and qtype not in SUBJECTIVE_TYPES:
-        pass  # keywords only matter for subjective answers
-
-    if raw.difficulty.strip():
-        level = difficulty_level(raw.difficulty)
-        if level:
-            draft.difficulty = level
-        else:
-            ctx.warn(
-                sheet,
-                row,
-                col("difficulty"),
-                f"难度“{_short(raw.difficulty)}”无法识别，已留空（可填：易、较易、较难、难）",
-                once=("difficulty", sheet, key(raw.difficulty)),
-            )
-    if raw.cognitive.strip():
-        level = cognitive_level(raw.cognitive)
-        if level:
-            draft.cognitive_level = level
-        else:
-            ctx.warn(
-                sheet,
-                row,
-                col("cognitive"),
-                f"认知层次“{_short(raw.cognitive)}”无法识别，已留空（可填：识记、领会、简单应用、综合应用）",
-                once=("cognitive", sheet, key(raw.cognitive)),
-            )
+    draft.difficulty = _level(
+        raw, ctx, "difficulty", difficulty_level, "难度", "易、较易、较难、难"
+    )
+    draft.cognitive_level = _level(
+        raw, ctx, "cognitive", cognitive_level, "认知层次", "识记、领会、简单应用、综合应用"
+    )
     if (
         explanation
         and not source

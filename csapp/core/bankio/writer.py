@@ -416,6 +416,15 @@ TEMPLATE_EXAMPLES: tuple[tuple, ...] = (
 )
 
 
+def _template_row(ex: tuple, *, keep_marker: bool = True) -> list:
+    """One TEMPLATE_EXAMPLES entry as a 题目 row, optionally without the stem's 【示例】."""
+    qtype, chapter, stem, opts, answer, expl, diff, cog, kp, score, kw, tags = ex
+    options = list(opts) + [""] * (len(LETTERS) - len(opts))
+    if not keep_marker:
+        stem = stem.replace("【示例】", "")
+    return [qtype, chapter, stem, *options, answer, expl, diff, cog, kp, score, kw, tags]
+
+
 def write_template(path: str | os.PathLike) -> None:
     """An empty bank to fill in: example rows, drop-downs for 题型/难度, 说明 in Chinese."""
     from openpyxl import Workbook
@@ -428,19 +437,21 @@ def write_template(path: str | os.PathLike) -> None:
     head_font = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     wrap = Alignment(wrap_text=True, vertical="top")
+
+    def style(sheet, header: Sequence[str], widths: dict[str, int]) -> None:
+        for cell in sheet[1]:
+            cell.font = head_font
+            cell.fill = head_fill
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = wrap
+        sheet.freeze_panes = "A2"
+        _set_widths(sheet, header, widths)
+
     ws.append(list(QUESTION_HEADER))
     for ex in TEMPLATE_EXAMPLES:
-        qtype, chapter, stem, opts, answer, expl, diff, cog, kp, score, kw, tags = ex
-        options = list(opts) + [""] * (len(LETTERS) - len(opts))
-        ws.append([qtype, chapter, stem, *options, answer, expl, diff, cog, kp, score, kw, tags])
-    for cell in ws[1]:
-        cell.font = head_font
-        cell.fill = head_fill
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    ws.freeze_panes = "A2"
-    _set_widths(ws, QUESTION_HEADER, _WIDTHS_Q)
+        ws.append(_template_row(ex))
+    style(ws, QUESTION_HEADER, _WIDTHS_Q)
     last = 2000
     dv_type = DataValidation(
         type="list",
@@ -480,14 +491,7 @@ def write_template(path: str | os.PathLike) -> None:
             "及时|迅速\n承诺\n回访",
         ]
     )
-    for cell in wc[1]:
-        cell.font = head_font
-        cell.fill = head_fill
-    for row in wc.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = wrap
-    wc.freeze_panes = "A2"
-    _set_widths(wc, CASE_HEADER, _WIDTHS_C)
+    style(wc, CASE_HEADER, _WIDTHS_C)
 
     wi = wb.create_sheet("说明")
     wi.column_dimensions["A"].width = 100
@@ -499,24 +503,7 @@ def write_template(path: str | os.PathLike) -> None:
     for cell in wi[wi.max_row]:
         cell.font = head_font
     for ex in TEMPLATE_EXAMPLES:
-        qtype, chapter, stem, opts, answer, expl, diff, cog, kp, score, kw, tags = ex
-        options = list(opts) + [""] * (len(LETTERS) - len(opts))
-        wi.append(
-            [
-                qtype,
-                chapter,
-                stem.replace("【示例】", ""),
-                *options,
-                answer,
-                expl,
-                diff,
-                cog,
-                kp,
-                score,
-                kw,
-                tags,
-            ]
-        )
+        wi.append(_template_row(ex, keep_marker=False))
     _atomic_save(wb, path)
 
 

@@ -67,22 +67,25 @@ def to_shared_strings(src: Path, dst: Path) -> Path:
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         f'count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>'
     ).encode()
-    rels = items["xl/_rels/workbook.xml.rels"].decode()
-    if "sharedStrings" not in rels:
-        rels = rels.replace(
-            "</Relationships>",
-            '<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/'
-            '2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-        )
-        items["xl/_rels/workbook.xml.rels"] = rels.encode()
-    types = items["[Content_Types].xml"].decode()
-    if "sharedStrings" not in types:
-        types = types.replace(
-            "</Types>",
-            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-        )
-        items["[Content_Types].xml"] = types.encode()
+
+    def declare(part: str, close: str, element: str) -> None:
+        """Insert ``element`` before ``close`` in ``part`` unless sharedStrings is declared."""
+        xml = items[part].decode()
+        if "sharedStrings" not in xml:
+            items[part] = xml.replace(close, element + close).encode()
+
+    declare(
+        "xl/_rels/workbook.xml.rels",
+        "</Relationships>",
+        '<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/sharedStrings" Target="sharedStrings.xml"/>',
+    )
+    declare(
+        "[Content_Types].xml",
+        "</Types>",
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>',
+    )
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in items.items():
             zout.writestr(name, data)
