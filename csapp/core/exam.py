@@ -121,10 +121,6 @@ class Blueprint:
     def total(self) -> float:
         return sum(s.total for s in self.slots)
 
-    @property
-    def question_count(self) -> int:
-        return sum(s.count for s in self.slots)
-
     def shortages(self, available: dict[str, int]) -> list[tuple[Slot, int]]:
         """The slots the library cannot fill, with how many questions it has for each."""
         return [

@@ -39,7 +39,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from csapp.core.db import write_transaction
 from csapp.core.exam import Paper, PaperItem, fmt_marks
-from csapp.core.models import AnswerRecord, StudySession
+from csapp.core.models import StudySession
 from csapp.core.questions import QuestionType
 
 log = logging.getLogger(__name__)
@@ -456,44 +456,6 @@ def abandon_exam(engine: Engine, session_id: int, now: datetime | None = None) -
 # -- marking -----------------------------------------------------------------------------
 
 
-def _record_answer(
-    conn: Connection,
-    session_id: int,
-    item: PaperItem,
-    response: str,
-    score: float,
-    correct: bool,
-    fraction: float,
-    seconds: float,
-    moment: datetime,
-    leave_after: int,
-    exam_date: Any,
-) -> None:
-    """An AnswerRecord, the 错题本 and the review schedule, as a practice answer does."""
-    from csapp.core import review, wrongbook
-
-    conn.execute(
-        insert(AnswerRecord.__table__).values(
-            question_id=item.qid,
-            session_id=session_id,
-            response=response,
-            correct=correct,
-            score=score,
-            seconds=round(seconds, 2),
-            at=moment,
-        )
-    )
-    wrongbook.record(conn, item.qid, correct, moment, leave_after)
-    rating = review.rating_for(correct, fraction, not item.objective)
-    review.schedule(conn, item.qid, rating, moment, exam_date=exam_date)
-
-
-def _learner_settings(engine: Engine) -> tuple[int, Any]:
-    from csapp.core import review, settings, wrongbook
-
-    return settings.get(engine, wrongbook.LEAVE_AFTER), settings.get(engine, review.EXAM_DATE)
-
-
 def _existing_questions(conn: Connection, ids: list[int]) -> set[int]:
     """Questions still in the bank (a report of an exam outlives a deleted bank)."""
     from csapp.core.models import Question
@@ -546,7 +508,7 @@ def submit_exam(
     marks); ``run.phase`` follows the stored phase. Raises ``ValueError`` (one sentence) for
     an exam that was put aside with ``abandon_exam`` and ``LookupError`` for no such exam.
     """
-    from csapp.core.practice import grade_objective
+    from csapp.core.practice import Answer, grade_objective, learner_settings, record_answer
 
     if writer is not None:
         writer.flush()
@@ -568,7 +530,7 @@ def submit_exam(
             self_marks[str(item.index)] = [None] * len(item.points)
     to_mark = [int(k) for k, v in self_marks.items() if any(f is None for f in v)]
     state.update(phase="marking", results=results, self_marks=self_marks)
-    leave_after, exam_date = _learner_settings(engine)
+    leave_after, exam_date = learner_settings(engine)
     with engine.begin() as conn:
         claimed = conn.execute(
             update(_S)
@@ -579,10 +541,16 @@ def submit_exam(
             live = _existing_questions(conn, [i.qid for i in run.items])
             for item, response, score, correct, fraction in graded:
                 if item.qid in live:
-                    seconds = run.seconds.get(item.index, 0.0)
-                    _record_answer(
-                        conn, run.session_id, item, response, score, correct, fraction, seconds,
-                        moment, leave_after, exam_date,
+                    answer = Answer(
+                        response,
+                        correct=correct,
+                        fraction=fraction,
+                        score=score,
+                        seconds=run.seconds.get(item.index, 0.0),
+                    )
+                    record_answer(
+                        conn, run.session_id, item.qid, answer, moment, leave_after, exam_date,
+                        not item.objective,
                     )  # fmt: skip
     if not claimed:
         return _submitted_already(engine, run)
@@ -633,6 +601,8 @@ def finish_marking(engine: Engine, session_id: int, now: datetime | None = None)
     it waits for a concurrent writer instead of failing on a stale read, and a second caller
     records nothing and gets the "already marked" sentence.
     """
+    from csapp.core.practice import Answer, learner_settings, record_answer
+
     paper, state, _submitted = load_paper(engine, session_id)
     if state.get("phase") == "done":
         raise ValueError("这场考试已经批改完毕。")
@@ -645,7 +615,7 @@ def finish_marking(engine: Engine, session_id: int, now: datetime | None = None)
     if missing:
         raise ValueError(f"还有题目没有批改：第 {numbers_text(missing)} 题。")
     moment = _utc(now)
-    leave_after, exam_date = _learner_settings(engine)
+    leave_after, exam_date = learner_settings(engine)
     answers = state.get("answers", {})
     seconds = state.get("seconds", {})
     total = sum(float(r["score"]) for r in state.get("results", {}).values())
@@ -669,10 +639,16 @@ def finish_marking(engine: Engine, session_id: int, now: datetime | None = None)
         for item, score in scored:
             fraction = score / item.marks if item.marks else 0.0
             if item.qid in live:
-                _record_answer(
-                    conn, session_id, item, answers.get(str(item.index), ""), score,
-                    fraction >= SUBJECTIVE_PASS, fraction, float(seconds.get(str(item.index), 0)),
-                    moment, leave_after, exam_date,
+                answer = Answer(
+                    answers.get(str(item.index), ""),
+                    correct=fraction >= SUBJECTIVE_PASS,
+                    fraction=fraction,
+                    score=score,
+                    seconds=float(seconds.get(str(item.index), 0)),
+                )
+                record_answer(
+                    conn, session_id, item.qid, answer, moment, leave_after, exam_date,
+                    not item.objective,
                 )  # fmt: skip
     return total
 

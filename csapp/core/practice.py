@@ -684,19 +684,22 @@ def move(engine: Engine, session: PracticeSession, pos: int, now: datetime | Non
         _patch_state(conn, session, _now(now))
 
 
-def _record(
+def record_answer(
     conn: Connection,
     session_id: int | None,
-    item: QuestionItem,
+    question_id: int,
     answer: Answer,
     moment: datetime,
     leave_after: int,
     exam_date: Any,
     subjective_self_marked: bool,
 ) -> None:
+    """One graded answer: its AnswerRecord, the 错题本 and the review schedule (a practice
+    answer and an exam answer alike). ``leave_after`` and ``exam_date`` come from
+    ``learner_settings``."""
     conn.execute(
         insert(AnswerRecord.__table__).values(
-            question_id=item.id,
+            question_id=question_id,
             session_id=session_id,
             response=answer.response,
             correct=answer.correct,
@@ -705,9 +708,9 @@ def _record(
             at=moment,
         )
     )
-    wrongbook.record(conn, item.id, bool(answer.correct), moment, leave_after)
+    wrongbook.record(conn, question_id, bool(answer.correct), moment, leave_after)
     rating = review.rating_for(bool(answer.correct), answer.fraction, subjective_self_marked)
-    review.schedule(conn, item.id, rating, moment, exam_date=exam_date)
+    review.schedule(conn, question_id, rating, moment, exam_date=exam_date)
 
 
 def submit(
@@ -728,7 +731,7 @@ def submit(
     previous = session.answers.get(item.id)
     if previous is not None and previous.graded and session.mode != Mode.QUIZ:
         return previous  # already recorded in this session; showing it again changes nothing
-    if session.mode in (Mode.QUIZ, Mode.MEMORIZE):  # kept ungraded: nothing recorded yet
+    if not session.mode.graded_at_once:  # kept ungraded: nothing recorded yet
         if session.mode == Mode.QUIZ:
             seconds += previous.seconds if previous else 0.0
         else:
@@ -747,15 +750,18 @@ def submit(
         marks=list(marks or []),
         seconds=seconds,
     )
-    leave_after, exam_date = _learner_settings(engine)
+    leave_after, exam_date = learner_settings(engine)
     session.answers[item.id] = answer
     with engine.begin() as conn:
-        _record(conn, session.id, item, answer, moment, leave_after, exam_date, not item.objective)
+        record_answer(
+            conn, session.id, item.id, answer, moment, leave_after, exam_date, not item.objective
+        )
         _patch_state(conn, session, moment, item.id)
     return answer
 
 
-def _learner_settings(engine: Engine) -> tuple[int, Any]:
+def learner_settings(engine: Engine) -> tuple[int, Any]:
+    """The settings ``record_answer`` needs: the 错题本's leave-after count and the exam date."""
     from csapp.core import settings
 
     return settings.get(engine, wrongbook.LEAVE_AFTER), settings.get(engine, review.EXAM_DATE)
@@ -785,7 +791,7 @@ def finish(engine: Engine, session: PracticeSession, now: datetime | None = None
     moment = _now(now)
     grading = session.mode == Mode.QUIZ and not session.finished
     items = load_items(engine, session.ids) if grading else {}
-    leave_after, exam_date = _learner_settings(engine)
+    leave_after, exam_date = learner_settings(engine)
     with engine.begin() as conn:
         if grading:
             for qid in session.ids:
@@ -802,7 +808,7 @@ def finish(engine: Engine, session: PracticeSession, now: datetime | None = None
                     seconds=given.seconds,
                 )
                 session.answers[qid] = answer
-                _record(conn, session.id, item, answer, moment, leave_after, exam_date, False)
+                record_answer(conn, session.id, qid, answer, moment, leave_after, exam_date, False)
         correct, base = session.counts()
         score = round(100.0 * correct / base) if base else None
         session.finished = True

@@ -27,12 +27,36 @@ WEAK_MIN_GRADED = 5  # fewer graded answers than this say little about a chapter
 WEAK_POINT_MIN_GRADED = 3  # a knowledge point has few questions: three answers are a signal
 
 
-def _accuracy(correct: int, graded: int) -> float | None:
-    return correct / graded if graded else None
+class _Graded:
+    """Answer counts with an accuracy (``correct`` of ``graded``).
+
+    A mixin, not a dataclass: each row keeps its own fields in its own order (they are built
+    positionally), and the empty ``__slots__`` keeps the rows' slots.
+    """
+
+    __slots__ = ()
+    graded: int  # answers whose correctness is known
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.graded if self.graded else None
+
+
+class _Covered(_Graded):
+    """Counts over a set of questions: how many of them were answered at least once."""
+
+    __slots__ = ()
+    questions: int
+    done: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.done / self.questions if self.questions else None
 
 
 @dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(_Covered):
     answers: int  # every answer given, repeats included
     graded: int  # answers whose correctness is known
     correct: int
@@ -42,17 +66,9 @@ class Totals:
     study_days: int  # distinct local calendar days with an answer
     streak: int  # consecutive study days ending today, or yesterday if not yet today
 
-    @property
-    def accuracy(self) -> float | None:
-        return _accuracy(self.correct, self.graded)
-
-    @property
-    def coverage(self) -> float | None:
-        return self.done / self.questions if self.questions else None
-
 
 @dataclass(frozen=True, slots=True)
-class ChapterProgress:
+class ChapterProgress(_Covered):
     chapter: str  # the label as the bank has it ("第4章 客户服务质量管理"); "" when unassigned
     chapter_no: int | None
     questions: int
@@ -61,17 +77,9 @@ class ChapterProgress:
     graded: int
     correct: int
 
-    @property
-    def accuracy(self) -> float | None:
-        return _accuracy(self.correct, self.graded)
-
-    @property
-    def coverage(self) -> float | None:
-        return self.done / self.questions if self.questions else None
-
 
 @dataclass(frozen=True, slots=True)
-class TypeProgress:
+class TypeProgress(_Graded):
     qtype: str
     questions: int
     done: int
@@ -79,13 +87,9 @@ class TypeProgress:
     graded: int
     correct: int
 
-    @property
-    def accuracy(self) -> float | None:
-        return _accuracy(self.correct, self.graded)
-
 
 @dataclass(frozen=True, slots=True)
-class PointProgress:
+class PointProgress(_Graded):
     point: str  # the knowledge point as the bank has it ("4.1.2 服务质量的五个维度")
     chapter_no: int | None  # where its questions are (the first numbered chapter seen)
     questions: int
@@ -94,21 +98,13 @@ class PointProgress:
     graded: int
     correct: int
 
-    @property
-    def accuracy(self) -> float | None:
-        return _accuracy(self.correct, self.graded)
-
 
 @dataclass(frozen=True, slots=True)
-class DayProgress:
+class DayProgress(_Graded):
     day: date  # a local calendar day
     answers: int
     graded: int
     correct: int
-
-    @property
-    def accuracy(self) -> float | None:
-        return _accuracy(self.correct, self.graded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,12 @@ class BankSummary:
     id: int
     name: str
     builtin: bool
-    questions: int
     cases: int
     by_type: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def questions(self) -> int:
+        return sum(self.by_type.values())
 
 
 @dataclass(slots=True)
@@ -72,7 +75,6 @@ def summarize(con: sqlite3.Connection) -> LibrarySummary:
                 id=bank_id,
                 name=name,
                 builtin=bool(builtin),
-                questions=sum(counts[bank_id].values()),
                 cases=cases.get(bank_id, 0),
                 by_type=dict(counts[bank_id]),
             )

@@ -14,8 +14,9 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import String, func, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, Select, String, func, insert, select, type_coerce, update
 from sqlalchemy.engine import Connection, Engine
 
 from csapp.core import settings
@@ -114,21 +115,26 @@ def apply_filter(rows: Sequence[Row], flt: Filter) -> list[Row]:
     return [r for r in rows if matches(r, flt)]
 
 
+def _select_rows(question_id: ColumnElement[int], at: ColumnElement[Any]) -> Select:
+    """The columns of a listed ``Row``, keyed by ``question_id``; ``at`` is read as stored."""
+    return select(
+        question_id,
+        _Q.c.stem,
+        _Q.c.qtype,
+        _Q.c.chapter,
+        _Q.c.chapter_no,
+        _Q.c.knowledge_point,
+        _W.c.wrong_count,
+        _W.c.correct_streak,
+        _W.c.note,
+        type_coerce(at, String),  # no datetime parsing for 10,000 rows
+    )
+
+
 def entries(engine: Engine, flt: Filter | None = None) -> list[Row]:
     """Open 错题本 entries, most-missed first, then the most recently missed."""
     stmt = (
-        select(
-            _W.c.question_id,
-            _Q.c.stem,
-            _Q.c.qtype,
-            _Q.c.chapter,
-            _Q.c.chapter_no,
-            _Q.c.knowledge_point,
-            _W.c.wrong_count,
-            _W.c.correct_streak,
-            _W.c.note,
-            type_coerce(_W.c.last_wrong_at, String),  # no datetime parsing for 10,000 rows
-        )
+        _select_rows(_W.c.question_id, _W.c.last_wrong_at)
         .join(_Q, _Q.c.id == _W.c.question_id)
         .where(_W.c.mastered_at.is_(None))
         .order_by(_W.c.wrong_count.desc(), _W.c.last_wrong_at.desc())
@@ -141,18 +147,7 @@ def entries(engine: Engine, flt: Filter | None = None) -> list[Row]:
 def favorites(engine: Engine, flt: Filter | None = None) -> list[Row]:
     """收藏, newest first, with the 错题本 count and note when the question has them."""
     stmt = (
-        select(
-            _F.c.question_id,
-            _Q.c.stem,
-            _Q.c.qtype,
-            _Q.c.chapter,
-            _Q.c.chapter_no,
-            _Q.c.knowledge_point,
-            _W.c.wrong_count,
-            _W.c.correct_streak,
-            _W.c.note,
-            type_coerce(_F.c.added_at, String),
-        )
+        _select_rows(_F.c.question_id, _F.c.added_at)
         .join(_Q, _Q.c.id == _F.c.question_id)
         .outerjoin(_W, _W.c.question_id == _F.c.question_id)
         .order_by(_F.c.added_at.desc())

@@ -10,7 +10,16 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from csapp.core.models import AnswerRecord
-from csapp.core.progress import WEAK_MIN_GRADED, progress, streak
+from csapp.core.progress import (
+    WEAK_MIN_GRADED,
+    ChapterProgress,
+    DayProgress,
+    PointProgress,
+    Totals,
+    TypeProgress,
+    progress,
+    streak,
+)
 from tests.core._study_bank import CH4, CH5, load
 
 TODAY = date(2030, 3, 15)
@@ -212,3 +221,21 @@ def test_unnamed_points_and_all_right_points_are_never_weak(library, bank):
     p = progress(library.engine, today=TODAY)
     assert "" not in {pt.point for pt in p.points}
     assert p.weakest_points() == ()
+
+
+def test_rows_share_accuracy_and_coverage_and_stay_slotted_and_frozen():
+    rows = [
+        Totals(7, 4, 3, 5, 10, 0.0, 1, 1),
+        ChapterProgress("第4章", 4, 10, 5, 7, 4, 3),
+        TypeProgress("单选题", 10, 5, 7, 4, 3),
+        PointProgress("4.1 质量", 4, 10, 5, 7, 4, 3),
+        DayProgress(TODAY, 7, 4, 3),
+    ]
+    for row in rows:
+        assert row.accuracy == 0.75
+        assert not hasattr(row, "__dict__")
+        with pytest.raises(AttributeError):
+            row.correct = 4  # type: ignore[misc]
+    assert rows[0].coverage == rows[1].coverage == 0.5
+    assert DayProgress(TODAY, 2, 0, 0).accuracy is None
+    assert ChapterProgress("", None, 0, 0, 0, 0, 0).coverage is None
