@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -17,11 +19,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import Engine
 
 from csapp.core import banks
 from csapp.core.questions import FALSE_ANSWER, LETTERS, TRUE_ANSWER, QuestionType
 from csapp.ui.widgets.common import button, label
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 class CorrectQuestionDialog(QDialog):

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QWidget
 
 from csapp.core.course import chapters, next_to_read
 from csapp.ui.context import AppContext
-from csapp.ui.widgets.common import PageHeader, button, card, label, page_layout
+from csapp.ui.widgets.common import PageHeader, button, card, figure_card, label, page_layout
 
 if TYPE_CHECKING:
     from csapp.core.summary import LibrarySummary
@@ -57,12 +57,7 @@ class HomePage(QWidget):
             ("answered", "已答题"),
             ("wrong", "错题本"),
         ):
-            frame, box = card()
-            box.addWidget(label(title, "muted"))
-            value = label("…", "figure")
-            detail = label("正在打开资料库", "muted", wrap=True)
-            box.addWidget(value)
-            box.addWidget(detail)
+            frame, value, detail = figure_card(title, "…", "正在打开资料库", wrap_detail=True)
             figures.addWidget(frame, 1)
             self._figures[key] = (value, detail)
         layout.addLayout(figures)

@@ -41,7 +41,15 @@ from csapp.core.questions import QuestionType
 from csapp.ui.context import AppContext
 from csapp.ui.models.table import RowsModel
 from csapp.ui.tasks import run_task
-from csapp.ui.widgets.common import EmptyState, PageHeader, button, card, label, page_layout
+from csapp.ui.widgets.common import (
+    EmptyState,
+    PageHeader,
+    button,
+    card,
+    figure_card,
+    label,
+    page_layout,
+)
 from csapp.ui.widgets.daily_chart import DailyChart
 
 NARROW = 960  # below this page width the figures go two by two and the tables stack
@@ -177,12 +185,8 @@ class StatsPage(QWidget):
             ("days", "学习天数"),
             ("time", "用时"),
         ):
-            frame, box = card()
-            box.addWidget(label(title, "muted"))
-            value = label("", "figure")
-            detail = label("", "muted")  # unwrapped: a squeezed row goes two by two instead
-            box.addWidget(value)
-            box.addWidget(detail)
+            # The detail is unwrapped: a squeezed row goes two by two instead.
+            frame, value, detail = figure_card(title)
             self._figure_cards.append(frame)
             self.figures[key] = (value, detail)
         self._figure_columns = 0

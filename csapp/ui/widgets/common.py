@@ -89,6 +89,19 @@ def card() -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
+def figure_card(
+    title: str, value: str = "", detail: str = "", wrap_detail: bool = False
+) -> tuple[QFrame, QLabel, QLabel]:
+    """A card with a muted title, a large figure and a muted line under it."""
+    frame, box = card()
+    box.addWidget(label(title, "muted"))
+    value_label = label(value, "figure")
+    detail_label = label(detail, "muted", wrap=wrap_detail)
+    box.addWidget(value_label)
+    box.addWidget(detail_label)
+    return frame, value_label, detail_label
+
+
 class PageHeader(QWidget):
     """Title and one line of explanation at the top of a page."""
 
