@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -24,6 +25,7 @@ from csapp.core.questions import TYPE_ORDER
 
 DAYS = 30
 WEAK_MIN_GRADED = 5  # fewer graded answers than this say little about a chapter
+_SECTION_NUMBER = re.compile(r"(\d+(?:\.\d+)+)(?:\s|$)")
 WEAK_POINT_MIN_GRADED = 3  # a knowledge point has few questions: three answers are a signal
 
 
@@ -97,6 +99,20 @@ class PointProgress(_Graded):
     answers: int
     graded: int
     correct: int
+
+    @property
+    def anchor(self) -> str | None:
+        """The course section the point names ("4.1.2 服务质量…" → "4.1.2"), if any: where
+        阅读这一节 opens the reader."""
+        m = _SECTION_NUMBER.match(self.point)
+        return m.group(1) if m and self.chapter_no is not None else None
+
+    def practice_request(self) -> dict[str, Any]:
+        """知识点练习 on this point, as the reader's 练习本节 asks for it."""
+        from csapp.core.practice import Mode, PracticeSpec
+
+        chapters = (self.chapter_no,) if self.chapter_no is not None else ()
+        return PracticeSpec(Mode.SECTION, chapters=chapters, section=self.point).to_dict()
 
 
 @dataclass(frozen=True, slots=True)

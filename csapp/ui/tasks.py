@@ -120,3 +120,53 @@ def run_task(
     if on_error:
         task.failed.connect(on_error)
     return task.start()
+
+
+class Recompute(QObject):
+    """Figures recomputed on the pool whenever asked, one computation at a time.
+
+    Asked again while one runs, it runs once more when that one ends and only that newest
+    result is delivered, so what a page shows always ends up matching the library however
+    often it changes. ``make_job`` is called on the GUI thread each time a run starts and
+    returns the job, or None when there is nothing to compute (the library is closed).
+    """
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(
+        self, make_job: Callable[[], Callable[[], Any] | None], name: str, parent: QObject
+    ) -> None:
+        super().__init__(parent)
+        self._make_job = make_job
+        self._name = name
+        self._task: Task | None = None
+        self.pending = False  # asked again while running
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    def request(self) -> None:
+        if self._task is not None:
+            self.pending = True
+            return
+        job = self._make_job()
+        if job is not None:
+            self._task = run_task(job, self._done, self._fail, name=self._name)
+
+    def _done(self, result: object) -> None:
+        self._task = None
+        if self.pending:
+            self.pending = False
+            self.request()
+        else:
+            self.finished.emit(result)
+
+    def _fail(self, exc: object) -> None:
+        self._task = None
+        if self.pending:
+            self.pending = False
+            self.request()
+        else:
+            self.failed.emit(exc)

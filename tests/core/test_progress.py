@@ -239,3 +239,24 @@ def test_rows_share_accuracy_and_coverage_and_stay_slotted_and_frozen():
     assert rows[0].coverage == rows[1].coverage == 0.5
     assert DayProgress(TODAY, 2, 0, 0).accuracy is None
     assert ChapterProgress("", None, 0, 0, 0, 0, 0).coverage is None
+
+
+def test_a_point_names_its_section_and_asks_for_its_practice():
+    from csapp.core.practice import Mode, PracticeSpec
+    from csapp.core.progress import PointProgress
+
+    def point(name: str, chapter_no: int | None) -> PointProgress:
+        return PointProgress(name, chapter_no, 4, 2, 5, 5, 2)
+
+    assert point("4.1.2 服务质量的五个维度", 4).anchor == "4.1.2"
+    assert point("3.8 客户需求", 3).anchor == "3.8"
+    assert point("客户需求", 3).anchor is None  # a trainer's own wording: no section to open
+    assert point("3 客户", 3).anchor is None  # a bare number is not a section
+    assert point("4.1.2 服务质量", None).anchor is None
+    spec = PracticeSpec.from_dict(point("4.1.2 服务质量的五个维度", 4).practice_request())
+    assert (spec.mode, spec.chapters, spec.section) == (
+        Mode.SECTION,
+        (4,),
+        "4.1.2 服务质量的五个维度",
+    )
+    assert PracticeSpec.from_dict(point("客户需求", None).practice_request()).chapters == ()

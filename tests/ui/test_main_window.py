@@ -237,10 +237,11 @@ def test_a_weak_point_lookup_queued_at_closing_time_does_nothing(qtbot, open_win
     asked for: the queued one must not reach for the closed library."""
     window = open_window()
     home = window.page("home")
-    qtbot.waitUntil(lambda: home._weak_task is None)
-    home._find_weak_point()
-    home._find_weak_point()  # queued behind the first
-    assert home._weak_again
+    job = home.weak_job
+    qtbot.waitUntil(lambda: not job.busy)
+    job.request()
+    job.request()  # queued behind the first
+    assert job.pending
     window.ctx.close()
-    qtbot.waitUntil(lambda: home._weak_task is None and not home._weak_again, timeout=10_000)
+    qtbot.waitUntil(lambda: not job.busy and not job.pending, timeout=10_000)
     qtbot.wait(50)  # any late callback would raise inside the event loop and fail the test

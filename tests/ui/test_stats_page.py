@@ -50,7 +50,7 @@ def _history(library) -> None:
 def _show(qtbot, window):
     """Open 统计 and wait for its figures, which are computed on a worker."""
     page = window.page("stats")
-    if not page._stale and page._task is None:  # its figures are current already
+    if not page._stale and not page.progress_job.busy:  # its figures are current already
         window.show_page("stats")
         return page
     with qtbot.waitSignal(page.refreshed, timeout=10_000):
@@ -180,7 +180,7 @@ def test_a_hidden_page_catches_up_when_shown(qtbot, open_window):
     window.show_page("home")
     _history(window.ctx.library)
     window.ctx.notify_changed()
-    assert page.empty.isVisibleTo(page) and page._task is None  # not recomputed while hidden
+    assert page.empty.isVisibleTo(page) and not page.progress_job.busy  # not run while hidden
     _show(qtbot, window)
     assert page.figures["answers"][0].text() == "12"
 

@@ -93,8 +93,12 @@ class HomePage(QWidget):
         next_box.addWidget(self.weak_row)
         layout.addWidget(next_frame)
         self._weak = None  # PointProgress | None
-        self._weak_task = None
-        self._weak_again = False
+        from csapp.ui.tasks import Recompute
+
+        self.weak_job = Recompute(self._weak_point_job, "weak-point", self)
+        self.weak_job.finished.connect(self._show_weak)
+        # A hint, not a figure: on failure it is simply left out.
+        self.weak_job.failed.connect(lambda _exc: self._show_weak(()))
 
         types_frame, types_box = card()
         types_box.addWidget(label("题目分布", "h2"))
@@ -125,32 +129,18 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         if self.ctx.library is not None:
             self.show_summary(self.ctx.library.summary())
-            self._find_weak_point()
+            self.weak_job.request()
 
-    def _find_weak_point(self) -> None:
-        """The weakest knowledge point, computed on the pool (统计's rule, one of them)."""
+    def _weak_point_job(self):  # -> Callable[[], tuple[PointProgress, ...]] | None
+        """The weakest knowledge point (统计's rule, one of them); nothing once closed."""
         from csapp.core.progress import progress
-        from csapp.ui.tasks import run_task
 
-        if self._weak_task is not None:
-            self._weak_again = True
-            return
-        if self.ctx.library is None:  # closed while the last one ran (the app is quitting)
-            return
+        if self.ctx.library is None:
+            return None
         engine = self.ctx.library.engine
-        self._weak_task = run_task(
-            lambda: progress(engine).weakest_points(1),
-            self._show_weak,
-            lambda _exc: self._show_weak(()),  # a hint, not a figure: leave it out on failure
-            name="weak-point",
-        )
+        return lambda: progress(engine).weakest_points(1)
 
     def _show_weak(self, points) -> None:  # points: tuple[PointProgress, ...]
-        self._weak_task = None
-        if self._weak_again:
-            self._weak_again = False
-            self._find_weak_point()
-            return
         self._weak = points[0] if points else None
         if self._weak is not None:
             p = self._weak
@@ -161,12 +151,8 @@ class HomePage(QWidget):
         self.weak_found.emit()
 
     def _practise_weak(self) -> None:
-        p = self._weak
-        if p is not None:
-            chapters = [p.chapter_no] if p.chapter_no is not None else []
-            self.practice_requested.emit(
-                {"mode": "section", "chapters": chapters, "section": p.point}
-            )
+        if self._weak is not None:
+            self.practice_requested.emit(self._weak.practice_request())
 
     def show_summary(self, summary: LibrarySummary) -> None:
         course = chapters()

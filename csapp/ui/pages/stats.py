@@ -7,7 +7,6 @@ chosen type start a practice session (pages never call each other; they emit req
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
@@ -40,7 +39,7 @@ from csapp.core.progress import (
 from csapp.core.questions import QuestionType
 from csapp.ui.context import AppContext
 from csapp.ui.models.table import RowsModel
-from csapp.ui.tasks import run_task
+from csapp.ui.tasks import Recompute
 from csapp.ui.widgets.common import (
     EmptyState,
     PageHeader,
@@ -105,12 +104,6 @@ def _table(
     return view, model
 
 
-def _point_anchor(point: PointProgress) -> str | None:
-    """The course section a knowledge point names ("4.1.2 服务质量…" → "4.1.2"), if any."""
-    m = re.match(r"(\d+(?:\.\d+)+)(?:\s|$)", point.point)
-    return m.group(1) if m and point.chapter_no is not None else None
-
-
 def _fit_height(view: QTableView) -> None:
     rows = view.model().rowCount()
     height = view.horizontalHeader().sizeHint().height()
@@ -133,8 +126,9 @@ class StatsPage(QWidget):
         self.data: Progress | None = None
         self.weakest: ChapterProgress | None = None
         self._stale = True
-        self._task = None  # the progress() computation in flight, if any
-        self._again = False  # the library changed while it ran: compute once more
+        self.progress_job = Recompute(self._progress_job, "progress", self)
+        self.progress_job.finished.connect(self._computed)
+        self.progress_job.failed.connect(self._failed)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -303,7 +297,9 @@ class StatsPage(QWidget):
         head.addStretch()
         head.addWidget(label(f"至少 {WEAK_POINT_MIN_GRADED} 次评分作答、答错过的知识点", "muted"))
         box.addLayout(head)
-        actions = QHBoxLayout()
+        self.point_actions = QWidget()  # hidden with the table when nothing is weak
+        actions = QHBoxLayout(self.point_actions)
+        actions.setContentsMargins(0, 0, 0, 0)
         self.point_button = button("练习所选知识点", primary=True)
         self.point_button.clicked.connect(lambda: self._practise_point(self.selected_point()))
         self.read_button = button("阅读这一节")
@@ -311,7 +307,7 @@ class StatsPage(QWidget):
         actions.addWidget(self.point_button)
         actions.addWidget(self.read_button)
         actions.addStretch()
-        box.addLayout(actions)
+        box.addWidget(self.point_actions)
         self.point_table, self.point_model = _table(
             [
                 ("知识点", lambda p: p.point),
@@ -362,27 +358,21 @@ class StatsPage(QWidget):
             self.body.hide()
             return
         self._stale = False
-        if self._task is not None:
-            self._again = True
-            return
+        self.progress_job.request()
+
+    def _progress_job(self):  # -> Callable[[], Progress] | None
+        if self.ctx.library is None:
+            return None
         engine = self.ctx.library.engine
-        self._task = run_task(
-            lambda: progress(engine), self._computed, self._failed, name="progress"
-        )
+        return lambda: progress(engine)
 
     def _computed(self, data: Progress) -> None:
-        self._task = None
-        if self._again:
-            self._again = False
-            self.refresh()
-            return
         self._show(data)
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         from csapp.core.errors import user_message
 
-        self._task = None
         self._stale = True  # try again the next time the page is shown
         self.body.hide()
         self.empty.set_message(
@@ -416,6 +406,7 @@ class StatsPage(QWidget):
         # A bank whose questions name no knowledge point has nothing to show here.
         self.points_card.setVisible(bool(data.points))
         self.point_table.setVisible(bool(weak))
+        self.point_actions.setVisible(bool(weak))
         self.points_none.setVisible(not weak)
         if weak:
             self.point_table.selectRow(0)
@@ -462,7 +453,7 @@ class StatsPage(QWidget):
     def _update_buttons(self) -> None:
         point = self.selected_point()
         self.point_button.setEnabled(point is not None)
-        self.read_button.setEnabled(point is not None and _point_anchor(point) is not None)
+        self.read_button.setEnabled(point is not None and point.anchor is not None)
         chapter = self.selected_chapter()
         self.chapter_button.setEnabled(chapter is not None and chapter.chapter_no is not None)
         self.chapter_button.setToolTip(
@@ -479,18 +470,13 @@ class StatsPage(QWidget):
             self.practice_requested.emit({"mode": "chapter", "chapters": [chapter.chapter_no]})
 
     def _practise_point(self, point: PointProgress | None) -> None:
-        """知识点练习, the request the reader's 练习本节 makes."""
         if point is not None:
-            chapters = [point.chapter_no] if point.chapter_no is not None else []
-            self.practice_requested.emit(
-                {"mode": "section", "chapters": chapters, "section": point.point}
-            )
+            self.practice_requested.emit(point.practice_request())
 
     def _read_selected_point(self) -> None:
         point = self.selected_point()
-        anchor = _point_anchor(point) if point is not None else None
-        if point is not None and anchor is not None and point.chapter_no is not None:
-            self.open_chapter_requested.emit(point.chapter_no, anchor)
+        if point is not None and point.anchor is not None and point.chapter_no is not None:
+            self.open_chapter_requested.emit(point.chapter_no, point.anchor)
 
     def _practise_weakest(self) -> None:
         self._practise_chapter(self.weakest)
