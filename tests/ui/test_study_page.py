@@ -65,6 +65,7 @@ def test_short_queries_still_find_and_highlight(qtbot, open_window):
     assert study._matches and study._match >= 0
     assert study.search("没有这样的词语") == []
     assert "没有找到" in study.results_label.text()
+    assert not study.find_bar.isVisible()  # no match anywhere: nothing to step through
 
 
 def test_practise_this_chapter_and_this_section(qtbot, open_window):

@@ -501,7 +501,8 @@ class StudyPage(QWidget):
             sel.format = current if i == self._match else plain
             selections.append(sel)
         self.reader.setExtraSelections(selections)
-        self.find_bar.setVisible(bool(self._query))
+        # Stepping through matches needs a match somewhere; "没有找到" on the left says the rest.
+        self.find_bar.setVisible(bool(self._query and self._hits))
         if self._query:
             where = f"第 {self._match + 1} / {len(self._matches)} 处" if self._match >= 0 else ""
             here = f"本章 {len(self._matches)} 处" if not where else f"本章{where}"
